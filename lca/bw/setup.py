@@ -1,0 +1,163 @@
+"""``genai-lca setup``: an offline, idempotent Brightway project in seconds.
+
+What it writes into project :data:`~lca.bw.project.PROJECT`:
+
+1. ``biosphere3`` from bw2io's packaged ecoinvent 3.9 flow list (offline, ~2 s);
+2. the extension biosphere and the background databases of ``inventories/``;
+3. the four indicator methods of ``inventories/methods/methods.yaml``, with factors read
+   from bw2io's packaged LCIA data (only those methods: bw2io's
+   ``create_default_lcia_methods`` fails on bw2data 4.8 and writes all 762 methods).
+
+A marker file (``<data dir>/genai-lca/<project>.json``) records the fingerprint of what was
+set up (package version + hash of the inventory files). When it matches, setup returns at
+once without importing bw2data, which is what makes the second call take well under 3 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from lca import __version__
+from lca.bw.project import PROJECT, data_dir, lock, read_marker, use_project, write_marker
+
+log = logging.getLogger(__name__)
+
+#: Folders and files of inventories/ that setup loads (services are loaded on demand).
+CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
+
+
+def inventory_root() -> Path:
+    """The ``inventories/`` folder: ``GENAI_LCA_INVENTORIES`` or the repository's."""
+    env = os.environ.get("GENAI_LCA_INVENTORIES")
+    root = Path(env) if env else Path(__file__).resolve().parents[2] / "inventories"
+    if not root.is_dir():
+        from lca.errors import LCAError
+
+        raise LCAError(f"inventory folder not found: {root}; set GENAI_LCA_INVENTORIES")
+    return root
+
+
+def fingerprint(root: Path) -> str:
+    """Hash of the package version and every core inventory file (path and content)."""
+    h = hashlib.sha256(__version__.encode())
+    for part in CORE:
+        p = root / part
+        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if f.suffix in (".yaml", ".yml", ".csv", ".json"):
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class SetupReport:
+    data_dir: Path
+    project: str
+    fingerprint: str
+    already: bool
+    seconds: float
+    written: list[str] = field(default_factory=list)
+
+
+def ensure_setup(directory: str | os.PathLike | None = None, *, force: bool = False,
+                 project: str = PROJECT) -> SetupReport:
+    """Set up the project if needed; return at once when the marker says it is current."""
+    start = time.perf_counter()
+    base = data_dir(directory)
+    root = inventory_root()
+    fp = fingerprint(root)
+    if not force and read_marker(base, project).get("fingerprint") == fp:
+        return SetupReport(base, project, fp, True, time.perf_counter() - start)
+    with lock(base, "setup"):
+        if not force and read_marker(base, project).get("fingerprint") == fp:
+            return SetupReport(base, project, fp, True, time.perf_counter() - start)
+        written = _build(root, fp, force, project)
+        write_marker(base, {"fingerprint": fp, "version": __version__, "project": project,
+                            "written": written, "time": time.time()}, project)
+    return SetupReport(base, project, fp, False, time.perf_counter() - start, written)
+
+
+def _build(root: Path, fp: str, force: bool, project: str) -> list[str]:
+    import bw2data as bd
+
+    from lca.bw import writer
+    from lca.data.inventory import read_inventory, resolve
+    from lca.data.sources import load_sources
+
+    with use_project(project):
+        written: list[str] = []
+        if "biosphere3" not in bd.databases:
+            _write_biosphere3()
+            written.append("biosphere3")
+        sources = load_sources(root / "SOURCES")
+        inv = read_inventory([root / "biosphere-ext.yaml", root / "background"])
+        resolved = resolve(inv, writer.known(["biosphere3"]), sources)
+        written += writer.write_databases(resolved, force=force)
+        written += [" | ".join(m) for m in
+                    writer.write_methods(build_methods(root, sources), fp, force=force)]
+        log.info("setup wrote %s", ", ".join(written) or "nothing")
+        return written
+
+
+def _write_biosphere3() -> None:
+    import bw2io
+
+    bw2io.create_default_biosphere3()
+
+
+def method_specs(root: Path) -> list[dict]:
+    """The method definitions of ``inventories/methods/methods.yaml``."""
+    return yaml.safe_load((root / "methods" / "methods.yaml").read_text(encoding="utf-8"))
+
+
+def build_methods(root: Path, sources: dict) -> list[dict]:
+    """Characterisation factors for each method: bw2io's packaged CFs + extension CFs."""
+    from lca.errors import InputError, Problem
+
+    specs = method_specs(root)
+    packaged = _bw2io_methods({tuple(s["from_bw2io"]) for s in specs})
+    out, problems = [], []
+    path = str(root / "methods" / "methods.yaml")
+    for s in specs:
+        base = packaged.get(tuple(s["from_bw2io"]))
+        if base is None:
+            problems.append(Problem(f"bw2io has no method {s['from_bw2io']}", file=path,
+                                    dataset=s["key"], field="from_bw2io"))
+            continue
+        cfs = [(tuple(e["input"]), e["amount"]) for e in base["exchanges"]]
+        for e in s.get("extra", []):
+            if e["source"] not in sources:
+                problems.append(Problem(f"unknown source '{e['source']}'", file=path,
+                                        dataset=s["key"], field="extra.source"))
+            cfs.append((tuple(e["flow"].split("/", 1)), e["amount"]))
+        srcs = sorted({s["source"], *(e["source"] for e in s.get("extra", []))})
+        out.append({**s, "cfs": cfs, "sources": srcs,
+                    "description": s.get("comment", "") + f" CFs from bw2io method "
+                    f"{tuple(s['from_bw2io'])} plus {len(s.get('extra', []))} extension CFs."})
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _bw2io_methods(names: set[tuple]) -> dict[tuple, dict]:
+    import bw2io
+
+    path = Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip"
+    with zipfile.ZipFile(path) as z:
+        data = json.loads(z.read("data.json"))
+    return {tuple(m["name"]): m for m in data if tuple(m["name"]) in names}
+
+
+def method_names(root: Path | None = None) -> dict[str, dict]:
+    """Indicator key -> method spec (name tuple, unit, label), without touching Brightway."""
+    return {s["key"]: {**s, "name": tuple(s["name"])} for s in method_specs(root or inventory_root())}

@@ -1,0 +1,135 @@
+"""Write resolved databases and methods into the current Brightway project, atomically.
+
+Everything passed here was already checked by :func:`lca.data.inventory.resolve`; this
+module only writes. A write that still fails (disk full, interrupted) restores the project
+from a :class:`~lca.bw.project.Snapshot`, so the project is never left half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from lca.data.inventory import Known, ResolvedDatabase
+
+DIGEST_KEY = "genai-lca digest"
+
+
+def known(databases: Iterable[str] | None = None) -> Known:
+    """Units and flow names of the project's existing activities and flows."""
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+
+    names = set(bd.databases) if databases is None else set(databases) & set(bd.databases)
+    out = Known(databases=set(bd.databases))
+    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.data).where(
+        AD.database.in_(sorted(names)))
+    for db, code, name, typ, data in query.tuples():
+        out.units[(db, code)] = data.get("unit", "")
+        if typ != "process" and bd.databases[db].get("format") != "process":
+            cats = tuple(data.get("categories") or ())
+            if typ in ("emission", "natural resource", "inventory indicator", "economic",
+                       "social") or db == "biosphere3":
+                out.flows.setdefault((name, cats), (db, code))
+    return out
+
+
+def needs_write(rdb: ResolvedDatabase) -> bool:
+    import bw2data as bd
+
+    return rdb.name not in bd.databases or bd.databases[rdb.name].get(DIGEST_KEY) != rdb.digest
+
+
+def write_databases(resolved: Mapping[str, ResolvedDatabase], *, force: bool = False
+                    ) -> list[str]:
+    """Write each database whose content changed; return the names written."""
+    import bw2data as bd
+
+    from lca.bw.project import Snapshot
+
+    todo = [r for r in resolved.values() if force or needs_write(r)]
+    if not todo:
+        return []
+    snap = Snapshot(Path(bd.projects.dir))
+    try:
+        for rdb in todo:
+            _write_one(rdb)
+    except BaseException:
+        snap.restore()
+        raise
+    finally:
+        snap.discard()
+    return [r.name for r in todo]
+
+
+def _write_one(rdb: ResolvedDatabase) -> None:
+    import bw2data as bd
+
+    db = bd.Database(rdb.name)
+    if rdb.name in bd.databases:
+        _delete_parameters(rdb.name)
+    db.register(format="genai-lca", depends=sorted(rdb.depends),
+                **{"genai-lca files": rdb.files})
+    db.write({k: _plain(v) for k, v in rdb.data.items()}, searchable=not rdb.biosphere)
+    if rdb.parameters or rdb.activity_parameters:
+        _write_parameters(rdb)
+    bd.databases[rdb.name][DIGEST_KEY] = rdb.digest
+    bd.databases.flush()
+
+
+def _plain(act: dict) -> dict:
+    out = {k: v for k, v in act.items() if k != "file"}
+    out["genai-lca file"] = act.get("file")
+    return out
+
+
+def _write_parameters(rdb: ResolvedDatabase) -> None:
+    """Brightway database and activity parameters, so Activity Browser shows the formulas."""
+    import bw2data as bd
+
+    if rdb.parameters:
+        bd.parameters.new_database_parameters(
+            [{k: v for k, v in p.items()} for p in rdb.parameters], rdb.name)
+    for code, params in rdb.activity_parameters.items():
+        group = f"{rdb.name}:{code}"
+        bd.parameters.new_activity_parameters(
+            [{**p, "database": rdb.name, "code": code} for p in params], group)
+    for key, act in rdb.data.items():
+        if any("formula" in e for e in act.get("exchanges", [])):
+            group = f"{rdb.name}:{key[1]}"
+            if key[1] not in rdb.activity_parameters:
+                from bw2data.parameters import Group
+
+                Group.get_or_create(name=group)
+            bd.parameters.add_exchanges_to_group(group, bd.get_activity(key))
+
+
+def _delete_parameters(database: str) -> None:
+    from bw2data.parameters import ActivityParameter, DatabaseParameter, Group, \
+        ParameterizedExchange
+
+    groups = [g.name for g in Group.select().where(Group.name.startswith(f"{database}:"))]
+    if groups:
+        ParameterizedExchange.delete().where(ParameterizedExchange.group.in_(groups)).execute()
+        ActivityParameter.delete().where(ActivityParameter.group.in_(groups)).execute()
+        Group.delete().where(Group.name.in_(groups)).execute()
+    DatabaseParameter.delete().where(DatabaseParameter.database == database).execute()
+
+
+def write_methods(methods: list[dict], digest: str, *, force: bool = False) -> list[tuple]:
+    """Write LCIA methods given as ``{"name", "unit", "cfs": [(key, cf)], ...}``."""
+    import bw2data as bd
+
+    written = []
+    for m in methods:
+        name = tuple(m["name"])
+        if not force and name in bd.methods and bd.methods[name].get(DIGEST_KEY) == digest:
+            continue
+        meth = bd.Method(name)
+        meth.register(unit=m["unit"], description=m.get("description", ""),
+                      **{DIGEST_KEY: digest, "genai-lca key": m["key"],
+                         "sources": m.get("sources", [])})
+        meth.write([(tuple(k), float(cf)) for k, cf in m["cfs"]])
+        written.append(name)
+    return written
+

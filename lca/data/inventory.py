@@ -1,0 +1,521 @@
+"""Load and validate a set of inventory files as a whole, then resolve them.
+
+:func:`read_inventory` reads YAML/CSV files into records; :func:`resolve` checks the whole
+set against what already exists (:class:`Known`: flows and activities of the Brightway
+project) and returns Brightway-ready data, or raises one :class:`~lca.errors.InputError`
+listing *every* problem found (file, dataset, field, what was expected, what was found).
+Nothing here touches Brightway: writing is :mod:`lca.bw.writer`'s job, and happens only
+after this module found no problem, so a bad file never half-writes a project.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
+from lca.data.sources import Source
+from lca.errors import FormulaError, InputError, Problem, UnitError
+from lca.formula import Formula, evaluate_all
+from lca import units
+
+Key = tuple[str, str]
+
+_CSV_FIELDS = {"database", "activity", "type", "input", "flow", "categories", "amount",
+               "formula", "unit", "source", "uncertainty", "scale", "gsd", "minimum",
+               "maximum", "comment"}
+
+
+@dataclass
+class SourcedFile:
+    """One inventory file's records and where they came from."""
+
+    path: str
+    content: InventoryFile
+    digest: str
+
+
+@dataclass
+class InventorySet:
+    """The records of several files, grouped by database, not yet checked as a whole."""
+
+    files: list[SourcedFile] = field(default_factory=list)
+    extra_exchanges: list[tuple[str, int, str, str, Exchange]] = field(default_factory=list)
+    csv_digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def databases(self) -> list[str]:
+        return sorted({f.content.database for f in self.files})
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for d in sorted([f.digest for f in self.files] + list(self.csv_digests.values())):
+            h.update(d.encode())
+        return h.hexdigest()
+
+
+@dataclass
+class Known:
+    """What already exists in the Brightway project, as seen by the resolver.
+
+    ``units``: unit of every activity/flow key; ``flows``: biosphere flow keys by
+    ``(name, categories)``; ``databases``: names of databases that exist.
+    """
+
+    units: dict[Key, str] = field(default_factory=dict)
+    flows: dict[tuple[str, tuple[str, ...]], Key] = field(default_factory=dict)
+    databases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ResolvedDatabase:
+    """A database ready for ``bw2data.Database(name).write(data)``, plus its parameters."""
+
+    name: str
+    biosphere: bool
+    data: dict[Key, dict]
+    parameters: list[dict]
+    activity_parameters: dict[str, list[dict]]
+    depends: set[str]
+    files: list[str]
+    digest: str
+
+
+def read_inventory(paths: Iterable[Path | str]) -> InventorySet:
+    """Read YAML and CSV inventory files (folders are searched recursively).
+
+    Raises :class:`InputError` with every schema problem of every file.
+    """
+    inv, problems = InventorySet(), []
+    for path in _expand(paths, problems):
+        if path.suffix.lower() in (".yaml", ".yml"):
+            _read_yaml(path, inv, problems)
+        elif path.suffix.lower() == ".csv":
+            _read_csv(path, inv, problems)
+    if problems:
+        raise InputError(problems)
+    return inv
+
+
+def _expand(paths: Iterable[Path | str], problems: list[Problem]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            problems.append(Problem("file or folder not found", file=str(p)))
+        elif p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml")
+                          and x.is_file() and _is_inventory_yaml(x))
+        else:
+            out.append(p)
+    return out
+
+
+def _is_inventory_yaml(path: Path) -> bool:
+    """Folders may hold other YAML (services, sources): only ``format: genai-lca/inventory``."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+    return "genai-lca/inventory@" in head
+
+
+def _read_yaml(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problems.append(Problem(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
+                                file=str(path)))
+        return
+    if not isinstance(raw, dict):
+        problems.append(Problem("must be a YAML mapping with 'database' and 'activities'",
+                                file=str(path)))
+        return
+    try:
+        content = InventoryFile.model_validate(raw)
+    except ValidationError as exc:
+        problems += [_schema_problem(path, raw, err) for err in exc.errors()]
+        return
+    inv.files.append(SourcedFile(str(path), content, hashlib.sha256(text.encode()).hexdigest()))
+
+
+def _schema_problem(path: Path, raw: dict, err: dict) -> Problem:
+    loc = list(err["loc"])
+    dataset = None
+    if len(loc) >= 2 and loc[0] == "activities" and isinstance(loc[1], int):
+        acts = raw.get("activities") or []
+        act = acts[loc[1]] if loc[1] < len(acts) else {}
+        dataset = act.get("code") or act.get("name") or f"activity #{loc[1] + 1}"
+        loc = loc[2:]
+    got = err.get("input")
+    got_text = "" if isinstance(got, dict) or got is None else f"; got {got!r}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return Problem(msg + got_text, file=str(path), dataset=dataset,
+                   field=".".join(map(str, loc)) or None)
+
+
+def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    header = set(rows[0]) if rows else set()
+    unknown = header - _CSV_FIELDS
+    if unknown or not {"database", "activity"} <= header:
+        problems.append(Problem(f"CSV exchange table needs columns 'database', 'activity' and "
+                                f"exchange fields ({', '.join(sorted(_CSV_FIELDS))}); "
+                                f"unknown: {', '.join(sorted(unknown)) or 'none'}",
+                                file=str(path)))
+        return
+    inv.csv_digests[str(path)] = hashlib.sha256(text.encode()).hexdigest()
+    for i, row in enumerate(rows, start=2):
+        row = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+        unc = {k: _num(row.pop(k)) for k in ("scale", "gsd", "minimum", "maximum") if k in row}
+        utype = row.pop("uncertainty", None)
+        try:
+            if "amount" in row:
+                row["amount"] = _num(row["amount"])
+            if "categories" in row:
+                row["categories"] = row["categories"].split("::")
+            exc = Exchange.model_validate({
+                **{k: v for k, v in row.items() if k not in ("database", "activity")},
+                **({"uncertainty": {"type": utype, **unc}} if utype else {})})
+        except (ValidationError, ValueError) as err:
+            errs = err.errors() if isinstance(err, ValidationError) else [
+                {"msg": str(err), "loc": ("amount",)}]
+            problems += [Problem(e["msg"].removeprefix("Value error, "),
+                                 file=f"{path}:{i}", dataset=row.get("activity"),
+                                 field=".".join(map(str, e["loc"])) or None) for e in errs]
+            continue
+        inv.extra_exchanges.append((str(path), i, row.get("database", ""),
+                                    row.get("activity", ""), exc))
+
+
+def _num(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"expected a number; got {text!r}") from None
+
+
+# --------------------------------------------------------------------------- resolution
+
+def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
+            ) -> dict[str, ResolvedDatabase]:
+    """Check the whole set and return Brightway-ready databases, in dependency order."""
+    problems: list[Problem] = []
+    by_db: dict[str, list[SourcedFile]] = {}
+    for f in inv.files:
+        by_db.setdefault(f.content.database, []).append(f)
+
+    # Index everything the set defines, so links within the set resolve.
+    own_units: dict[Key, str] = {}
+    own_flows: dict[tuple[str, tuple[str, ...]], Key] = {}
+    where: dict[Key, str] = {}
+    for db, files in by_db.items():
+        for f in files:
+            for act in f.content.activities:
+                key = (db, act.code)
+                if key in where:
+                    problems.append(Problem(f"code defined twice (also in {where[key]})",
+                                            file=f.path, dataset=act.code, field="code"))
+                    continue
+                where[key] = f.path
+                try:
+                    own_units[key] = units.canonical(act.unit)
+                except UnitError as exc:
+                    problems.append(Problem(str(exc), file=f.path, dataset=act.code,
+                                            field="unit"))
+                if f.content.biosphere:
+                    own_flows[(act.name, tuple(act.categories or ()))] = key
+    all_units = {**known.units, **own_units}
+    all_flows = {**known.flows, **own_flows}
+    databases = known.databases | set(by_db)
+
+    # CSV rows attach exchanges to activities defined in YAML.
+    extra: dict[Key, list[tuple[str, Exchange]]] = {}
+    for path, line, db, code, exc in inv.extra_exchanges:
+        if (db, code) not in where:
+            problems.append(Problem(f"activity '{db}/{code}' is not defined in any YAML file "
+                                    "of this set", file=f"{path}:{line}", dataset=code,
+                                    field="activity"))
+            continue
+        extra.setdefault((db, code), []).append((f"{path}:{line}", exc))
+
+    ctx = _Context(all_units, all_flows, databases, sources, problems)
+    out: dict[str, ResolvedDatabase] = {}
+    for db, files in by_db.items():
+        out[db] = _resolve_database(db, files, extra, ctx)
+    _check_cycles(out, by_db, problems)
+    if problems:
+        raise InputError(problems)
+    return {name: out[name] for name in _database_order(out)}
+
+
+@dataclass
+class _Context:
+    units: dict[Key, str]
+    flows: dict[tuple[str, tuple[str, ...]], Key]
+    databases: set[str]
+    sources: Mapping[str, Source]
+    problems: list[Problem]
+
+    def problem(self, msg: str, file: str, dataset: str | None = None,
+                fld: str | None = None) -> None:
+        self.problems.append(Problem(msg, file=file, dataset=dataset, field=fld))
+
+
+def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
+                      ) -> ResolvedDatabase:
+    biosphere = any(f.content.biosphere for f in files)
+    db_params: list[tuple[str, Parameter]] = [(f.path, p) for f in files
+                                              for p in f.content.parameters]
+    db_values = _evaluate_parameters(db_params, {}, f"database '{db}'", ctx)
+    data: dict[Key, dict] = {}
+    act_params: dict[str, list[dict]] = {}
+    depends: set[str] = set()
+    for f in files:
+        for act in f.content.activities:
+            key = (db, act.code)
+            if key in data:
+                continue  # duplicate already reported
+            a_params = [(f.path, p) for p in act.parameters]
+            values = _evaluate_parameters(a_params, db_values, act.code, ctx)
+            exchanges = [(f"{f.path}", i, e) for i, e in enumerate(act.exchanges)]
+            exchanges += [(loc, None, e) for loc, e in extra.get(key, [])]
+            resolved = [_resolve_exchange(db, act, loc, i, e, values, ctx)
+                        for loc, i, e in exchanges]
+            resolved = [r for r in resolved if r is not None]
+            depends |= {r["input"][0] for r in resolved} - {db}
+            data[key] = _activity_dict(db, act, resolved, biosphere, f.path, ctx)
+            if a_params:
+                act_params[act.code] = [_parameter_dict(p, values) for _, p in a_params]
+    return ResolvedDatabase(
+        name=db, biosphere=biosphere, data=data,
+        parameters=[_parameter_dict(p, db_values) for _, p in db_params],
+        activity_parameters=act_params, depends=depends,
+        files=sorted(f.path for f in files),
+        digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest())
+
+
+def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, Any],
+                         scope: str, ctx: _Context) -> dict[str, Any]:
+    seen: dict[str, str] = {}
+    formulas: dict[str, str | float] = {}
+    for path, p in params:
+        if p.name in seen:
+            ctx.problem(f"parameter defined twice in {scope}", path, scope, f"parameters.{p.name}")
+        seen[p.name] = path
+        _check_source(p.source, path, scope, f"parameters.{p.name}.source", ctx)
+        formulas[p.name] = p.formula if p.formula is not None else p.amount
+        if p.unit:
+            try:
+                units.parse_unit(p.unit)
+            except UnitError as exc:
+                ctx.problem(str(exc), path, scope, f"parameters.{p.name}.unit")
+    try:
+        values = evaluate_all(formulas, outer)
+    except FormulaError as exc:
+        path = params[0][0] if params else "?"
+        ctx.problem(str(exc), path, scope, "parameters")
+        return dict(outer)
+    for path, p in params:
+        v = values.get(p.name)
+        fld = f"parameters.{p.name}"
+        if v is None or not math.isfinite(v):
+            ctx.problem(f"evaluates to {v}, expected a finite number", path, scope, fld)
+        elif p.minimum is not None and v < p.minimum or p.maximum is not None and v > p.maximum:
+            ctx.problem(f"value {v:g} is outside its bounds [{p.minimum}, {p.maximum}]",
+                        path, scope, fld)
+        elif _is_lifetime(p) and not v > 0:
+            ctx.problem(f"a lifetime must be positive; got {v:g} {p.unit or ''}".rstrip(),
+                        path, scope, fld)
+    return values
+
+
+def _is_lifetime(p: Parameter) -> bool:
+    if "lifetime" in p.name.lower():
+        return True
+    try:
+        return bool(p.unit) and units.conversion_factor(p.unit, "hour") > 0
+    except UnitError:
+        return False
+
+
+def _check_source(source: str | None, path: str, dataset: str | None, fld: str,
+                  ctx: _Context) -> None:
+    if source is None:
+        ctx.problem("has no source; every number needs a source id from inventories/SOURCES",
+                    path, dataset, fld)
+    elif source not in ctx.sources:
+        close = sorted(s for s in ctx.sources if s.split("-")[0] == source.split("-")[0])[:3]
+        hint = f"; similar: {', '.join(close)}" if close else ""
+        ctx.problem(f"unknown source '{source}' (not in inventories/SOURCES){hint}",
+                    path, dataset, fld)
+
+
+def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc: Exchange,
+                      values: dict[str, Any], ctx: _Context) -> dict | None:
+    fld = f"exchanges[{index}]" if index is not None else "exchange"
+    # Link
+    if exc.type == "production":
+        ctx.problem("the production exchange is implicit; use the activity's 'production'",
+                    path, act.code, f"{fld}.type")
+        return None
+    if exc.flow is not None:
+        key = ctx.flows.get((exc.flow, tuple(exc.categories or ())))
+        if key is None:
+            ctx.problem(f"no biosphere flow named '{exc.flow}' in {list(exc.categories or [])}"
+                        f"{_flow_hint(exc.flow, ctx)}", path, act.code, f"{fld}.flow")
+            return None
+    else:
+        key = _parse_input(db, exc.input)
+        if key[0] not in ctx.databases:
+            ctx.problem(f"links to database '{key[0]}', which does not exist (known: "
+                        f"{', '.join(sorted(ctx.databases))})", path, act.code, f"{fld}.input")
+            return None
+        if key not in ctx.units:
+            ctx.problem(f"links to '{key[0]}/{key[1]}', which is not defined", path, act.code,
+                        f"{fld}.input")
+            return None
+    target_unit = ctx.units[key]
+    is_bio = key in set(ctx.flows.values())
+    etype = exc.type or ("biosphere" if is_bio else "technosphere")
+    if etype == "biosphere" and not is_bio:
+        ctx.problem(f"'{key[0]}/{key[1]}' is an activity, not a biosphere flow", path,
+                    act.code, f"{fld}.type")
+    # Source
+    _check_source(exc.source or act.source, path, act.code, f"{fld}.source", ctx)
+    # Amount and unit
+    factor = 1.0
+    if exc.unit is not None:
+        try:
+            factor = units.conversion_factor(exc.unit, target_unit)
+        except UnitError as err:
+            ctx.problem(f"{err}; the linked '{key[1]}' is in {target_unit}", path, act.code,
+                        f"{fld}.unit")
+            return None
+    amount = exc.amount
+    formula = exc.formula
+    if formula is not None:
+        try:
+            amount = Formula(formula).evaluate(values)
+        except FormulaError as err:
+            ctx.problem(str(err), path, act.code, f"{fld}.formula")
+            return None
+    if amount is None or not math.isfinite(amount):
+        ctx.problem(f"amount evaluates to {amount}, expected a finite number", path, act.code,
+                    f"{fld}.amount")
+        return None
+    out: dict[str, Any] = {"input": key, "amount": float(amount) * factor, "type": etype,
+                           "unit": target_unit, "source": exc.source or act.source}
+    if formula is not None:
+        out["formula"] = formula if factor == 1.0 else f"({formula}) * {factor!r}"
+    if factor != 1.0:
+        out["original unit"] = exc.unit
+    if exc.comment:
+        out["comment"] = exc.comment
+    if exc.uncertainty is not None:
+        out.update(_scaled_uncertainty(exc.uncertainty, float(amount), factor))
+    return out
+
+
+def _scaled_uncertainty(u: Uncertainty, amount: float, factor: float) -> dict:
+    scaled = u.model_copy(update={
+        "scale": u.scale * abs(factor) if (u.scale is not None and u.type == "normal") else u.scale,
+        "minimum": None if u.minimum is None else u.minimum * factor,
+        "maximum": None if u.maximum is None else u.maximum * factor})
+    return scaled.stats_arrays(amount * factor)
+
+
+def _flow_hint(name: str, ctx: _Context) -> str:
+    cats = sorted({"::".join(c) for (n, c) in ctx.flows if n == name})[:6]
+    if cats:
+        return "; it exists in: " + ", ".join(f"[{c.replace('::', ', ')}]" for c in cats)
+    low = name.lower()
+    close = sorted({n for (n, _) in ctx.flows if low[:6] in n.lower()})[:4]
+    return f"; similar names: {', '.join(close)}" if close else ""
+
+
+def _parse_input(db: str, ref: str | list[str] | None) -> Key:
+    if isinstance(ref, list):
+        return (ref[0], ref[1]) if len(ref) == 2 else (db, "/".join(ref))
+    if ref and "/" in ref:
+        left, right = ref.split("/", 1)
+        return (left, right)
+    return (db, str(ref))
+
+
+def _activity_dict(db: str, act: Activity, exchanges: list[dict], biosphere: bool,
+                   path: str, ctx: _Context) -> dict:
+    unit = ctx.units.get((db, act.code), act.unit)
+    data: dict[str, Any] = {
+        "name": act.name, "unit": unit, "location": act.location,
+        "type": act.type if biosphere else "process",
+        "file": path,
+    }
+    for attr in ("reference_product", "stage", "substage", "comment", "source", "categories"):
+        value = getattr(act, attr)
+        if value is not None:
+            data["reference product" if attr == "reference_product" else attr] = (
+                tuple(value) if attr == "categories" else value)
+    if act.properties:
+        data["properties"] = dict(act.properties)
+    if not biosphere:
+        if act.type != "process":
+            ctx.problem(f"type '{act.type}' is only allowed in a biosphere database", path,
+                        act.code, "type")
+        data["exchanges"] = [{"input": (db, act.code), "amount": act.production,
+                              "type": "production", "unit": unit}] + exchanges
+    elif act.exchanges:
+        ctx.problem("elementary flows have no exchanges", path, act.code, "exchanges")
+    return data
+
+
+def _parameter_dict(p: Parameter, values: dict[str, Any]) -> dict:
+    out: dict[str, Any] = {"name": p.name, "amount": float(values.get(p.name, p.amount or 0.0))}
+    if p.formula is not None:
+        out["formula"] = p.formula
+    for attr in ("unit", "source", "description", "comment"):
+        if getattr(p, attr) is not None:
+            out[attr] = getattr(p, attr)
+    if p.uncertainty is not None:
+        out.update(p.uncertainty.stats_arrays(out["amount"]))
+    return out
+
+
+def _check_cycles(out: dict[str, ResolvedDatabase], by_db, problems: list[Problem]) -> None:
+    import networkx as nx
+
+    for name, rdb in out.items():
+        if rdb.biosphere or any(f.content.allow_cycles for f in by_db[name]):
+            continue
+        g = nx.DiGraph()
+        for key, act in rdb.data.items():
+            for exc in act.get("exchanges", []):
+                if exc["type"] == "technosphere" and exc["input"][0] == name \
+                        and exc["input"] != key:
+                    g.add_edge(exc["input"][1], key[1])
+        try:
+            cycle = nx.find_cycle(g)
+        except nx.NetworkXNoCycle:
+            continue
+        path = " -> ".join([a for a, _ in cycle] + [cycle[0][0]])
+        problems.append(Problem(f"activities consume each other in a cycle ({path}); set "
+                                "'allow_cycles: true' in the file if this is intended",
+                                file=rdb.data[(name, cycle[0][1])]["file"], dataset=cycle[0][1]))
+
+
+def _database_order(out: dict[str, ResolvedDatabase]) -> list[str]:
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(out)
+    for name, rdb in out.items():
+        g.add_edges_from((d, name) for d in rdb.depends if d in out)
+    return list(nx.lexicographical_topological_sort(g))

@@ -1,0 +1,63 @@
+"""The bibliography: every ``source`` id in ``inventories/`` resolves to an entry here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from lca.errors import InputError, Problem
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    citation: str
+    year: int
+    licence: str
+    url: str | None = None
+    kind: Literal["literature", "dataset", "package", "vendor", "assumption"]
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def id_is_slug(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", v):
+            raise ValueError(f"source id '{v}' must use lower-case letters, digits, '.', '-'")
+        return v
+
+
+def load_sources(folder: Path) -> dict[str, Source]:
+    """Read every ``*.yaml`` in ``folder``; raise :class:`InputError` listing all problems."""
+    sources: dict[str, Source] = {}
+    origin: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            problems.append(Problem(f"is not valid YAML ({exc.problem})", file=str(path)))
+            continue
+        if not isinstance(entries, list):
+            problems.append(Problem("must be a YAML list of source entries", file=str(path)))
+            continue
+        for i, entry in enumerate(entries):
+            try:
+                src = Source.model_validate(entry)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    name = entry.get("id", f"entry {i}") if isinstance(entry, dict) else f"entry {i}"
+                    problems.append(Problem(err["msg"], file=str(path), dataset=name,
+                                            field=".".join(map(str, err["loc"])) or None))
+                continue
+            if src.id in sources:
+                problems.append(Problem(f"source id defined twice (also in {origin[src.id]})",
+                                        file=str(path), dataset=src.id, field="id"))
+            sources[src.id], origin[src.id] = src, str(path)
+    if problems:
+        raise InputError(problems)
+    return sources
