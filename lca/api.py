@@ -1,0 +1,146 @@
+"""The Python API: ``setup``, ``validate``, ``load_service``, ``assess``.
+
+Each function takes the Brightway data directory explicitly (``data_dir=None`` means
+``BRIGHTWAY2_DIR`` or Brightway's default) and works in project
+:data:`lca.bw.project.PROJECT`, restoring the caller's current project afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
+from lca.bw.setup import SetupReport, ensure_setup, inventory_root, method_names
+from lca.data.service import ServiceFile, load_service
+from lca.errors import InputError, Problem
+from lca.results import AssessmentResult, Indicator
+
+
+def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False) -> SetupReport:
+    """Create or update the genai-lca Brightway project (offline, idempotent)."""
+    return ensure_setup(data_dir, force=force)
+
+
+def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None = None
+             ) -> list[str]:
+    """Run every check on inventory or service files without writing anything.
+
+    Returns the databases that would be written; raises :class:`InputError` otherwise.
+    """
+    from lca.bw import writer
+    from lca.data.inventory import InventorySet, read_inventory, resolve
+    from lca.data.sources import load_sources
+
+    inv, problems = InventorySet(), []
+    files = _expand_services(paths)
+    for p in files["services"]:
+        try:
+            inv.files += load_service(p)[1].files
+        except InputError as exc:
+            problems += exc.problems
+    if files["inventories"]:
+        try:
+            extra = read_inventory(files["inventories"])
+            inv.files += extra.files
+            inv.extra_exchanges += extra.extra_exchanges
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    if not inv.files:
+        raise InputError(Problem("no inventory or service file found", file=", ".join(
+            map(str, paths))))
+    ensure_setup(data_dir)
+    sources = load_sources(inventory_root() / "SOURCES")
+    with use_project(PROJECT):
+        resolved = resolve(inv, writer.known(), sources)
+    return list(resolved)
+
+
+def _expand_services(paths) -> dict[str, list[Path]]:
+    out: dict[str, list[Path]] = {"services": [], "inventories": []}
+    for p in map(Path, paths):
+        candidates = sorted(p.rglob("*.y*ml")) if p.is_dir() else [p]
+        for c in candidates:
+            head = c.read_text(encoding="utf-8", errors="replace")[:4000] if c.is_file() else ""
+            kind = "services" if "genai-lca/service@" in head else "inventories"
+            if p.is_dir() and kind == "inventories" and "genai-lca/inventory@" not in head:
+                continue
+            out[kind].append(c)
+    return out
+
+
+def assess(service: str | os.PathLike, *, fu: str | None = None,
+           data_dir: str | os.PathLike | None = None) -> AssessmentResult:
+    """Build ``service`` as a Brightway database and compute it for functional unit ``fu``."""
+    from lca.bw import writer
+    from lca.bw.compute import solve
+    from lca.data.inventory import resolve
+    from lca.data.sources import load_sources
+    from lca.formula import Formula, evaluate_all
+
+    svc, inv = load_service(service)
+    unit = svc.functional_unit(fu)  # fail early on a bad --fu, before any heavy import
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    sources = load_sources(inventory_root() / "SOURCES")
+    specs = method_names()
+    with lock(base, f"assess {svc.service.id}"), use_project(PROJECT):
+        resolved = resolve(inv, writer.known(), sources)
+        writer.write_databases(resolved)
+        rdb = resolved[svc.database]
+        values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
+        amount = float(Formula(unit.amount).evaluate(values))
+        methods = {k: s["name"] for k, s in specs.items()}
+        sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
+        provenance = _provenance(base, svc, rdb, specs)
+    indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
+                               sol.by_stage[k]) for k, s in specs.items()}
+    return AssessmentResult(
+        service=svc.service.id, service_name=svc.service.name,
+        functional_unit={"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
+                         "reference_flow": {"activity": [svc.database, unit.activity],
+                                            "amount": amount, "formula": unit.amount}},
+        indicators=indicators, energy_total_kwh=sol.energy_total,
+        energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance)
+
+
+def _provenance(base: Path, svc: ServiceFile, rdb, specs: dict) -> dict:
+    import bw2data as bd
+
+    dbs = [rdb.name] + sorted(_upstream(rdb.name))
+    inventories = [{"database": name,
+                    "files": bd.databases[name].get("genai-lca files", []),
+                    "digest": bd.databases[name].get("genai-lca digest")} for name in dbs]
+    versions = {pkg: _version(pkg) for pkg in ("genai-lca", "bw2data", "bw2calc", "bw2io",
+                                                "numpy", "scipy", "pint")}
+    versions["python"] = platform.python_version()
+    return {"inventories": inventories,
+            "methods": [{"indicator": k, "name": list(s["name"]), "unit": s["unit"],
+                         "characterisation_factors_from": list(s["from_bw2io"])}
+                        for k, s in specs.items()],
+            "versions": versions, "project": PROJECT, "data_dir": str(base),
+            "allocation": {"rule": "as written in the service file (time share of hardware "
+                           "lifetime, training amortised over requests served)"}}
+
+
+def _upstream(name: str) -> set[str]:
+    import bw2data as bd
+
+    seen, todo = set(), [name]
+    while todo:
+        for dep in bd.databases[todo.pop()].get("depends", []):
+            if dep not in seen and dep in bd.databases:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def _version(pkg: str) -> str | None:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return None

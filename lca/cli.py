@@ -1,0 +1,142 @@
+"""The ``genai-lca`` command line (typer). Commands parse arguments and call :mod:`lca.api`.
+
+Errors a person can act on (:class:`~lca.errors.LCAError`) print one line per problem on
+stderr and exit with code 2; ``--debug`` shows the traceback. Imports are lazy: bw2data
+alone costs ~2.5 s, and ``genai-lca setup`` on a current project must stay fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import warnings
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Life-cycle assessment of generative-AI services on Brightway 2.5.")
+log = logging.getLogger("lca")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+_STATE = {"debug": False, "quiet": False, "data_dir": None}
+
+
+@app.callback()
+def _options(
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", envvar="BRIGHTWAY2_DIR",
+        help="Brightway data directory (default: BRIGHTWAY2_DIR or Brightway's own)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print results and errors."),
+) -> None:
+    _STATE.update(debug=debug, quiet=quiet, data_dir=data_dir)
+    _configure_logging(debug, quiet)
+
+
+def _configure_logging(debug: bool, quiet: bool) -> None:
+    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="genai-lca: %(message)s", stream=sys.stderr, force=True)
+    log.setLevel(level)
+    if debug:
+        os.environ["GENAI_LCA_DEBUG"] = "1"
+    else:
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+    if quiet:
+        os.environ["TQDM_DISABLE"] = "1"  # bw2io's progress bars
+
+
+@app.command()
+def setup(force: bool = typer.Option(False, "--force", help="Rewrite everything.")) -> None:
+    """Create or update the genai-lca Brightway project (offline, idempotent)."""
+    from lca.api import setup as do_setup
+
+    report = do_setup(_STATE["data_dir"], force=force)
+    if report.already:
+        log.info("project %s in %s is up to date (%.2f s)", report.project, report.data_dir,
+                 report.seconds)
+    else:
+        log.info("set up project %s in %s in %.1f s: %s", report.project, report.data_dir,
+                 report.seconds, ", ".join(report.written) or "nothing changed")
+
+
+@app.command()
+def assess(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id the service "
+                                     "declares (default: its first)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Assess a service: totals per indicator and shares by lifecycle stage."""
+    from lca.api import assess as do_assess
+
+    start = time.perf_counter()
+    result = do_assess(service, fu=fu, data_dir=_STATE["data_dir"])
+    text = {Format.table: result.to_text, Format.json: result.to_json,
+            Format.csv: result.to_csv}[fmt]()
+    _emit(text, out)
+    log.debug("assess took %.2f s", time.perf_counter() - start)
+
+
+@app.command()
+def validate(paths: list[Path] = typer.Argument(..., help="Inventory or service files, "
+                                                 "or folders of them.")) -> None:
+    """Check inventory and service files without writing anything (exit 0 when clean)."""
+    from lca.api import validate as do_validate
+
+    dbs = do_validate(paths, data_dir=_STATE["data_dir"])
+    typer.echo(f"OK: {len(dbs)} database(s) valid: {', '.join(dbs)}")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        log.info("wrote %s", out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning our errors into one-line messages and exit 2."""
+    from lca.errors import LCAError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except LCAError as exc:
+        if _STATE["debug"]:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except (typer.Exit, SystemExit) as exc:
+        return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # click usage errors and bugs
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return 2
+        if _STATE["debug"]:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+                   "traceback, and please report it)", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
