@@ -60,6 +60,28 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
     return list(resolved)
 
 
+def load(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None = None, *,
+         force: bool = False) -> list[str]:
+    """Validate inventory files as a whole, then write them (all or nothing).
+
+    Returns the databases written. On any problem nothing is written and
+    :class:`InputError` lists every problem found.
+    """
+    from lca.bw import writer
+    from lca.data.inventory import read_inventory, resolve
+    from lca.data.sources import load_sources
+
+    inv = read_inventory(paths)
+    if not inv.files:
+        raise InputError(Problem("no inventory file found", file=", ".join(map(str, paths))))
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    sources = load_sources(inventory_root() / "SOURCES")
+    with lock(base, "load"), use_project(PROJECT):
+        resolved = resolve(inv, writer.known(), sources)
+        return writer.write_databases(resolved, force=force)
+
+
 def _expand_services(paths) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {"services": [], "inventories": []}
     for p in map(Path, paths):

@@ -100,6 +100,17 @@ def validate(paths: list[Path] = typer.Argument(..., help="Inventory or service 
     typer.echo(f"OK: {len(dbs)} database(s) valid: {', '.join(dbs)}")
 
 
+@app.command()
+def load(paths: list[Path] = typer.Argument(..., help="Inventory files or folders."),
+         force: bool = typer.Option(False, "--force", help="Rewrite unchanged databases.")
+         ) -> None:
+    """Validate inventory files as a whole and write them into the project (all or nothing)."""
+    from lca.api import load as do_load
+
+    written = do_load(paths, data_dir=_STATE["data_dir"], force=force)
+    typer.echo(f"wrote {len(written)} database(s): {', '.join(written) or 'none (unchanged)'}")
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
