@@ -3,7 +3,6 @@ what is busy; a failed write restores the project."""
 
 import subprocess
 import sys
-import time
 
 import pytest
 

@@ -42,8 +42,6 @@ def test_methods_hold_packaged_and_extension_factors(project, method, base_cfs, 
 
 
 def test_extension_gases_use_ar6_gwp100(project):
-    import bw2data as bd
-
     cfs = _cfs(("genai-lca", "climate change", "GWP100", "IPCC 2021"))
     # IPCC AR6 WG1 Table 7.SM.7: C3F8 9,290; c-C4F8 10,200; HFC-41 135.
     assert cfs[("genai-biosphere-ext", "pfc-218-air")] == 9290

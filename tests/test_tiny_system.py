@@ -84,3 +84,24 @@ def test_unit_conversion_is_recorded(project, tiny):
     exc = next(e for e in bd.get_activity(("genai-service-tiny", "op")).technosphere())
     assert exc["amount"] == pytest.approx(2.0) and exc["unit"] == "kilowatt hour"
     assert exc["original unit"] == "Wh"
+
+
+def test_csv_exchange_table_adds_exchanges(tmp_path, project):
+    import bw2data as bd
+
+    from lca.api import load
+
+    (tmp_path / "bg.yaml").write_text((TINY / "background.yaml").read_text()
+                                      .replace("database: tiny-bg", "database: tiny-csv"))
+    (tmp_path / "extra.csv").write_text(
+        "database,activity,flow,categories,amount,unit,source,uncertainty,minimum,maximum\n"
+        "tiny-csv,chip,Silver,natural resource::in ground,2,gram,"
+        "hintemann-fichter-2010-dc-materials,triangular,1,3\n")
+    assert load([tmp_path], project) == ["tiny-csv"]
+    silver = [e for e in bd.get_activity(("tiny-csv", "chip")).biosphere()
+              if e.input["name"] == "Silver"]
+    assert len(silver) == 1
+    assert silver[0]["amount"] == pytest.approx(0.002)
+    assert (silver[0]["minimum"], silver[0]["maximum"]) == pytest.approx((0.001, 0.003))
+    assert silver[0]["source"] == "hintemann-fichter-2010-dc-materials"
+    assert silver[0]["uncertainty type"] == 5

@@ -24,9 +24,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from lca import __version__
+from lca.data import load_yaml
 from lca.bw.project import PROJECT, data_dir, lock, read_marker, use_project, write_marker
 
 log = logging.getLogger(__name__)
@@ -117,7 +116,7 @@ def _write_biosphere3() -> None:
 
 def method_specs(root: Path) -> list[dict]:
     """The method definitions of ``inventories/methods/methods.yaml``."""
-    return yaml.safe_load((root / "methods" / "methods.yaml").read_text(encoding="utf-8"))
+    return load_yaml((root / "methods" / "methods.yaml").read_text(encoding="utf-8"))
 
 
 def build_methods(root: Path, sources: dict) -> list[dict]:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from lca.data import load_yaml
 from pydantic import ValidationError
 
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
@@ -111,8 +113,9 @@ def _expand(paths: Iterable[Path | str], problems: list[Problem]) -> list[Path]:
         if not p.exists():
             problems.append(Problem("file or folder not found", file=str(p)))
         elif p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml")
-                          and x.is_file() and _is_inventory_yaml(x))
+            out += sorted(x for x in p.rglob("*") if x.is_file() and (
+                x.suffix.lower() in (".yaml", ".yml") and _is_inventory_yaml(x)
+                or x.suffix.lower() == ".csv" and _is_exchange_table(x)))
         else:
             out.append(p)
     return out
@@ -124,10 +127,16 @@ def _is_inventory_yaml(path: Path) -> bool:
     return "genai-lca/inventory@" in head
 
 
+def _is_exchange_table(path: Path) -> bool:
+    """Folders may hold data tables: only CSVs whose header starts ``database,activity``."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return fh.readline().replace(" ", "").startswith("database,activity")
+
+
 def _read_yaml(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+
+from lca.data import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lca.data.inventory import InventorySet, SourcedFile, _schema_problem
@@ -101,7 +103,7 @@ def load_service(path: str | Path) -> tuple[ServiceFile, InventorySet]:
         raise InputError(Problem("service file not found", file=str(path)))
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

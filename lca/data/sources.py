@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+
+from lca.data import load_yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from lca.errors import InputError, Problem
@@ -38,7 +40,7 @@ def load_sources(folder: Path) -> dict[str, Source]:
     problems: list[Problem] = []
     for path in sorted(Path(folder).glob("*.yaml")):
         try:
-            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            entries = load_yaml(path.read_text(encoding="utf-8")) or []
         except yaml.YAMLError as exc:
             problems.append(Problem(f"is not valid YAML ({exc.problem})", file=str(path)))
             continue
