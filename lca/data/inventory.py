@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lca.data import load_yaml
+from lca.data import parse_yaml
 from pydantic import ValidationError
 
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
@@ -136,12 +134,9 @@ def _is_exchange_table(path: Path) -> bool:
 def _read_yaml(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
     text = path.read_text(encoding="utf-8")
     try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problems.append(Problem(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
-                                file=str(path)))
+        raw = parse_yaml(text, path)
+    except InputError as exc:
+        problems += exc.problems
         return
     if not isinstance(raw, dict):
         problems.append(Problem("must be a YAML mapping with 'database' and 'activities'",

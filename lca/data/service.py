@@ -23,9 +23,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
-from lca.data import load_yaml
+from lca.data import parse_yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lca.data.inventory import InventorySet, SourcedFile, _schema_problem
@@ -102,13 +100,7 @@ def load_service(path: str | Path) -> tuple[ServiceFile, InventorySet]:
     if not path.is_file():
         raise InputError(Problem("service file not found", file=str(path)))
     text = path.read_text(encoding="utf-8")
-    try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise InputError(Problem(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}",
-                                 file=str(path))) from None
+    raw = parse_yaml(text, path)
     if not isinstance(raw, dict) or raw.get("format") != SERVICE_FORMAT:
         got = raw.get("format") if isinstance(raw, dict) else type(raw).__name__
         raise InputError(Problem(f"expected 'format: {SERVICE_FORMAT}'; got {got!r}",
