@@ -100,12 +100,22 @@ def _build(root: Path, fp: str, force: bool, project: str) -> list[str]:
             written.append("biosphere3")
         sources = load_sources(root / "SOURCES")
         inv = read_inventory([root / "biosphere-ext.yaml", root / "background"])
+        inv.files.append(_electricity_file(root))
         resolved = resolve(inv, writer.known(["biosphere3"]), sources)
         written += writer.write_databases(resolved, force=force)
         written += [" | ".join(m) for m in
                     writer.write_methods(build_methods(root, sources), fp, force=force)]
         log.info("setup wrote %s", ", ".join(written) or "nothing")
         return written
+
+
+def _electricity_file(root: Path):
+    """The country-mix database built from the electricity tables (issue 3)."""
+    from lca.data.electricity import digest, electricity_inventory
+    from lca.data.inventory import SourcedFile
+
+    folder = root / "background" / "electricity"
+    return SourcedFile(str(folder), electricity_inventory(folder), digest(folder))
 
 
 def _write_biosphere3() -> None:

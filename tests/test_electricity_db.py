@@ -1,0 +1,61 @@
+"""The genai-electricity database written by setup from the electricity tables (issue 3)."""
+
+import csv
+
+import pytest
+
+from conftest import ROOT
+
+TABLES = ROOT / "inventories" / "background" / "electricity"
+GWP = ("genai-lca", "climate change", "GWP100", "IPCC 2021")
+
+
+def _rows(name):
+    with (TABLES / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _expected_intensity(iso3: str) -> float:
+    """kg CO2-eq/kWh by hand: sum of generation share x default technology factor."""
+    techs = {r["mix_category"]: float(r["ghg_g_per_kwh"]) / 1000
+             for r in _rows("technologies.csv") if r["default_for_mix"] == "True"}
+    row = next(r for r in _rows("country_mix.csv") if r["iso3"] == iso3)
+    return sum(float(v) * techs[k[6:]] for k, v in row.items() if k.startswith("share_") and v)
+
+
+def test_at_least_150_countries_and_a_world_mix(project):
+    import bw2data as bd
+
+    markets = [a for a in bd.Database("genai-electricity") if a["code"].startswith(
+        "electricity-") and not a["code"].startswith("electricity-technology-")]
+    assert len(markets) >= 151
+    assert any(a["location"] == "WORLD" for a in markets)
+    assert all(a["properties"]["energy"] == "grid electricity" for a in markets)
+
+
+@pytest.mark.parametrize("iso3", ["FRA", "USA", "CHN", "IND", "WORLD"])
+def test_market_intensity_matches_shares_times_factors(project, iso3):
+    import bw2calc as bc
+    import bw2data as bd
+
+    lca = bc.LCA({bd.get_activity(("genai-electricity", f"electricity-{iso3}")): 1}, method=GWP)
+    lca.lci()
+    lca.lcia()
+    assert lca.score == pytest.approx(_expected_intensity(iso3), rel=1e-6)
+    if iso3 == "WORLD":
+        assert 0.40 <= lca.score <= 0.50
+
+
+def test_water_mass_balance_per_technology(project):
+    import bw2data as bd
+
+    for act in bd.Database("genai-electricity"):
+        if not act["code"].startswith("electricity-technology-"):
+            continue
+        flows = {(e.input["name"], e.input["categories"]): e["amount"] for e in act.biosphere()}
+        withdrawal = flows[("Water, cooling, unspecified natural origin",
+                            ("natural resource", "in water"))]
+        consumption = flows[("Water", ("air",))]
+        release = flows[("Water", ("water", "surface water"))]
+        assert withdrawal == pytest.approx(consumption + release, rel=1e-6, abs=1e-9), act["code"]
+        assert consumption >= 0 and release >= 0
