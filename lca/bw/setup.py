@@ -21,6 +21,7 @@ import logging
 import os
 import time
 import zipfile
+from importlib import import_module
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 
 #: Folders and files of inventories/ that setup loads (services are loaded on demand).
 CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
+#: Databases built from sourced data tables by pure builders: database -> module whose
+#: ``build(root) -> SourcedFile`` turns ``inventories/background/...`` tables into records.
+TABLE_BUILDERS = {
+    "genai-electricity": "lca.data.electricity",
+}
 
 
 def inventory_root() -> Path:
@@ -100,22 +106,13 @@ def _build(root: Path, fp: str, force: bool, project: str) -> list[str]:
             written.append("biosphere3")
         sources = load_sources(root / "SOURCES")
         inv = read_inventory([root / "biosphere-ext.yaml", root / "background"])
-        inv.files.append(_electricity_file(root))
+        inv.files += [import_module(module).build(root) for module in TABLE_BUILDERS.values()]
         resolved = resolve(inv, writer.known(["biosphere3"]), sources)
         written += writer.write_databases(resolved, force=force)
         written += [" | ".join(m) for m in
                     writer.write_methods(build_methods(root, sources), fp, force=force)]
         log.info("setup wrote %s", ", ".join(written) or "nothing")
         return written
-
-
-def _electricity_file(root: Path):
-    """The country-mix database built from the electricity tables (issue 3)."""
-    from lca.data.electricity import digest, electricity_inventory
-    from lca.data.inventory import SourcedFile
-
-    folder = root / "background" / "electricity"
-    return SourcedFile(str(folder), electricity_inventory(folder), digest(folder))
 
 
 def _write_biosphere3() -> None:

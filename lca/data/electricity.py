@@ -10,10 +10,9 @@ technology of each category by its generation share. Pure: reads CSV, returns re
 
 from __future__ import annotations
 
-import csv
-import hashlib
 from pathlib import Path
 
+from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Uncertainty
 
 DATABASE = "genai-electricity"
@@ -26,16 +25,10 @@ _WATER = {  # biosphere3 flow name and categories for each water column
 }
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for name in ("technologies.csv", "country_mix.csv"):
-        h.update((folder / name).read_bytes())
-    return h.hexdigest()
+def build(root: Path) -> SourcedFile:
+    """The ``genai-electricity`` records from ``<root>/background/electricity``."""
+    folder = root / "background" / "electricity"
+    return SourcedFile(str(folder), electricity_inventory(folder), table_digest(folder))
 
 
 def technology_activity(row: dict[str, str]) -> Activity:
@@ -76,11 +69,11 @@ def market_activity(row: dict[str, str], default_tech: dict[str, str]) -> Activi
 
 def electricity_inventory(folder: Path) -> InventoryFile:
     """The ``genai-electricity`` database from the two tables in ``folder``."""
-    techs = _rows(folder / "technologies.csv")
+    techs = read_table(folder / "technologies.csv")
     default_tech = {r["mix_category"]: f"electricity-technology-{r['technology_id']}"
                     for r in techs if r["default_for_mix"] == "True"}
     return InventoryFile(
         database=DATABASE,
         description="Location-based grid electricity: technology processes and country mixes",
         activities=[technology_activity(r) for r in techs]
-        + [market_activity(r, default_tech) for r in _rows(folder / "country_mix.csv")])
+        + [market_activity(r, default_tech) for r in read_table(folder / "country_mix.csv")])

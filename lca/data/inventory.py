@@ -89,6 +89,21 @@ class ResolvedDatabase:
     digest: str
 
 
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Rows of a sourced data table (CSV with a header) as dicts of strings."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def table_digest(folder: Path) -> str:
+    """Hash of every CSV in ``folder`` (names and contents), for table-built databases."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.csv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def read_inventory(paths: Iterable[Path | str]) -> InventorySet:
     """Read YAML and CSV inventory files (folders are searched recursively).
 
