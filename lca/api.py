@@ -82,6 +82,16 @@ def load(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None = No
         return writer.write_databases(resolved, force=force)
 
 
+def catalog(category: str, data_dir: str | os.PathLike | None = None) -> list[dict]:
+    """What the background offers in ``category`` (accelerators, servers, grids,
+    datacenters), with per-unit scores for the four indicators and key figures."""
+    from lca.bw.catalog import listing
+
+    ensure_setup(data_dir)
+    with use_project(PROJECT):
+        return listing(category, {k: s["name"] for k, s in method_names().items()})
+
+
 def _expand_services(paths) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {"services": [], "inventories": []}
     for p in map(Path, paths):

@@ -111,6 +111,28 @@ def load(paths: list[Path] = typer.Argument(..., help="Inventory files or folder
     typer.echo(f"wrote {len(written)} database(s): {', '.join(written) or 'none (unchanged)'}")
 
 
+class CatalogName(str, Enum):
+    accelerators = "accelerators"
+    servers = "servers"
+    grids = "grids"
+    datacenters = "datacenters"
+
+
+@app.command()
+def catalog(
+    category: CatalogName = typer.Argument(..., help="What to list."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """List the background's accelerators, servers, grids or datacentres with key figures."""
+    from lca.api import catalog as do_catalog
+    from lca.results import records_to_csv, records_to_json, records_to_text
+
+    rows = do_catalog(category.value, data_dir=_STATE["data_dir"])
+    _emit({Format.table: records_to_text, Format.json: records_to_json,
+           Format.csv: records_to_csv}[fmt](rows), out)
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
@@ -136,10 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("interrupted", err=True)
         return 130
     except Exception as exc:  # click usage errors and bugs
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click usage errors
+            exc.show()  # (typer may vendor its own click, so no isinstance check)
             return 2
         if _STATE["debug"]:
             raise

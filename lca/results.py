@@ -131,3 +131,33 @@ def _fmt(v: float) -> str:
 
 def _share(part: float, total: float) -> str:
     return f"{100 * part / total:.1f} %" if total else "-"
+
+
+def records_to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, indent=2)
+
+
+def records_to_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def records_to_text(rows: list[dict[str, Any]]) -> str:
+    """A plain aligned table of records (numbers to 4 significant digits)."""
+    if not rows:
+        return "(nothing)"
+    fields = [k for k in dict.fromkeys(k for r in rows for k in r) if k != "name"]
+    cells = [[_cell(r.get(k)) for k in fields] for r in rows]
+    widths = [max(len(f), *(len(c[i]) for c in cells)) for i, f in enumerate(fields)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()
+    return "\n".join([line(fields), line(["-" * w for w in widths])] + [line(c) for c in cells])
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return "" if v is None else str(v)

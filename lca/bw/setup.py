@@ -52,8 +52,10 @@ def inventory_root() -> Path:
 
 
 def fingerprint(root: Path) -> str:
-    """Hash of the package version and every core inventory file (path and content)."""
+    """Hash of the package version, the data-layer code and every core inventory file."""
     h = hashlib.sha256(__version__.encode())
+    for module in sorted((Path(__file__).parents[1] / "data").glob("*.py")):
+        h.update(module.read_bytes())  # table builders and the resolver shape what is written
     for part in CORE:
         p = root / part
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
@@ -86,13 +88,13 @@ def ensure_setup(directory: str | os.PathLike | None = None, *, force: bool = Fa
     with lock(base, "setup"):
         if not force and read_marker(base, project).get("fingerprint") == fp:
             return SetupReport(base, project, fp, True, time.perf_counter() - start)
-        written = _build(root, fp, force, project)
+        written = _build(root, force, project)
         write_marker(base, {"fingerprint": fp, "version": __version__, "project": project,
                             "written": written, "time": time.time()}, project)
     return SetupReport(base, project, fp, False, time.perf_counter() - start, written)
 
 
-def _build(root: Path, fp: str, force: bool, project: str) -> list[str]:
+def _build(root: Path, force: bool, project: str) -> list[str]:
     import bw2data as bd
 
     from lca.bw import writer
@@ -109,10 +111,22 @@ def _build(root: Path, fp: str, force: bool, project: str) -> list[str]:
         inv.files += [import_module(module).build(root) for module in TABLE_BUILDERS.values()]
         resolved = resolve(inv, writer.known(["biosphere3"]), sources)
         written += writer.write_databases(resolved, force=force)
-        written += [" | ".join(m) for m in
-                    writer.write_methods(build_methods(root, sources), fp, force=force)]
+        digest = _methods_digest(root)
+        if force or not writer.methods_current([s["name"] for s in method_specs(root)], digest):
+            # Reading bw2io's packaged LCIA data costs ~3 s: only when something changed.
+            written += [" | ".join(m) for m in writer.write_methods(
+                build_methods(root, sources), digest, force=force)]
         log.info("setup wrote %s", ", ".join(written) or "nothing")
         return written
+
+
+def _methods_digest(root: Path) -> str:
+    """Methods change only with their definitions or the bw2io data they are read from."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(version("bw2io").encode())
+    h.update((root / "methods" / "methods.yaml").read_bytes())
+    return h.hexdigest()
 
 
 def _write_biosphere3() -> None:

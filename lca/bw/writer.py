@@ -116,6 +116,14 @@ def _delete_parameters(database: str) -> None:
     DatabaseParameter.delete().where(DatabaseParameter.database == database).execute()
 
 
+def methods_current(names: list, digest: str) -> bool:
+    """Whether every method in ``names`` exists and was written from ``digest``."""
+    import bw2data as bd
+
+    return all(tuple(n) in bd.methods and bd.methods[tuple(n)].get(DIGEST_KEY) == digest
+               for n in names)
+
+
 def write_methods(methods: list[dict], digest: str, *, force: bool = False) -> list[tuple]:
     """Write LCIA methods given as ``{"name", "unit", "cfs": [(key, cf)], ...}``."""
     import bw2data as bd

@@ -28,7 +28,8 @@ _WATER = {  # biosphere3 flow name and categories for each water column
 def build(root: Path) -> SourcedFile:
     """The ``genai-electricity`` records from ``<root>/background/electricity``."""
     folder = root / "background" / "electricity"
-    return SourcedFile(str(folder), electricity_inventory(folder), table_digest(folder))
+    return SourcedFile(str(folder), electricity_inventory(folder),
+                       table_digest(folder, __file__))
 
 
 def technology_activity(row: dict[str, str]) -> Activity:
@@ -67,13 +68,51 @@ def market_activity(row: dict[str, str], default_tech: dict[str, str]) -> Activi
         exchanges=exchanges)
 
 
+def mix_water_l_per_kwh(mix: dict[str, str], techs: list[dict[str, str]]) -> dict[str, float]:
+    """Water (L/kWh) of a country mix: generation share x default technology, per column."""
+    default = {r["mix_category"]: r for r in techs if r["default_for_mix"] == "True"}
+    return {col: sum(float(v) * float(default[k[len(_SHARE_PREFIX):]][col])
+                     for k, v in mix.items() if k.startswith(_SHARE_PREFIX) and v)
+            for col in _WATER}
+
+
+def subnational_activity(row: dict[str, str], parent_water: dict[str, float]) -> Activity:
+    """Intensity-only grid of a state/province: published GHG rate; water of the parent
+    country's mix (no open subnational water data)."""
+    sources = row["source"].split(";")
+    exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
+                          amount=float(row["intensity_g_per_kwh"]) / 1000, unit="kg CO2-Eq",
+                          source=sources[0], comment=row["intensity_basis"])]
+    exchanges += [Exchange(flow=flow, categories=cats, amount=parent_water[col], unit="L",
+                           source="macknick-2012-erl",
+                           comment=f"water of the {row['parent_iso3']} mix (proxy)")
+                  for col, (flow, cats) in _WATER.items()]
+    return Activity(
+        code=f"electricity-{row['region_id']}",
+        name=f"electricity, intensity only, {row['region_name']} ({row['year']})",
+        unit="kilowatt hour", reference_product="electricity, low voltage",
+        location=row["region_id"], source=sources[0],
+        comment=f"{row['intensity_basis']}. Gases: {row['gas_scope']}. Not a life-cycle "
+                "factor: upstream fuel-chain and infrastructure emissions are missing.",
+        properties={"energy": "grid electricity", "year": row["year"],
+                    "published_intensity_g_per_kwh": float(row["intensity_g_per_kwh"]),
+                    "basis": "direct emission rate (not life-cycle)",
+                    "parent": row["parent_iso3"]},
+        exchanges=exchanges)
+
+
 def electricity_inventory(folder: Path) -> InventoryFile:
-    """The ``genai-electricity`` database from the two tables in ``folder``."""
+    """The ``genai-electricity`` database from the tables in ``folder``."""
     techs = read_table(folder / "technologies.csv")
     default_tech = {r["mix_category"]: f"electricity-technology-{r['technology_id']}"
                     for r in techs if r["default_for_mix"] == "True"}
+    mixes = read_table(folder / "country_mix.csv")
+    water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}
     return InventoryFile(
         database=DATABASE,
-        description="Location-based grid electricity: technology processes and country mixes",
+        description="Location-based grid electricity: technology processes, country mixes "
+                    "and intensity-only US states and Chinese provinces",
         activities=[technology_activity(r) for r in techs]
-        + [market_activity(r, default_tech) for r in read_table(folder / "country_mix.csv")])
+        + [market_activity(r, default_tech) for r in mixes]
+        + [subnational_activity(r, water[r["parent_iso3"]])
+           for r in read_table(folder / "subnational_intensity.csv")])

@@ -95,9 +95,10 @@ def read_table(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def table_digest(folder: Path) -> str:
-    """Hash of every CSV in ``folder`` (names and contents), for table-built databases."""
-    h = hashlib.sha256()
+def table_digest(folder: Path, builder: str | Path | None = None) -> str:
+    """Hash of every CSV in ``folder`` (names and contents) and of the ``builder`` module's
+    source, so a table-built database is rewritten when its tables or its code change."""
+    h = hashlib.sha256(Path(builder).read_bytes() if builder else b"")
     for path in sorted(Path(folder).glob("*.csv")):
         h.update(path.name.encode())
         h.update(path.read_bytes())

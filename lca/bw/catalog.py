@@ -1,0 +1,90 @@
+"""Per-unit scores of every activity of a database, and the ``catalog`` listings.
+
+:func:`unit_scores` solves the whole database at once: bw2calc builds the matrices for a
+demand of one unit of every activity, then one transposed solve per method on a single
+``splu`` factorisation gives the cumulative characterised score per unit of *every*
+activity (lambda = A^-T (C B)^T 1). That is exact, and much faster than one LCA per
+activity (bw2calc has no "all unit processes" mode; its adjoint ``FastScoresOnlyMultiLCA``
+needs one demand per functional unit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Category:
+    """What ``genai-lca catalog <name>`` lists."""
+
+    database: str
+    prefix: str
+    per: str
+    properties: tuple[str, ...]
+
+
+CATEGORIES: dict[str, Category] = {
+    "grids": Category("genai-electricity", "electricity-", "kWh",
+                      ("year", "published_intensity_g_per_kwh", "basis")),
+    "accelerators": Category("genai-hardware", "accelerator-", "unit",
+                             ("tdp_w", "idle_w", "memory_gb", "fp16_dense_tflops", "vendor")),
+    "servers": Category("genai-hardware", "server-", "unit",
+                        ("accelerators_per_node", "accelerator_id", "nongpu_idle_w",
+                         "nongpu_peak_w")),
+    "datacenters": Category("genai-datacenter", "datacenter-", "kWh of IT energy",
+                            ("pue", "wue_l_per_kwh", "cooling", "year")),
+}
+
+
+def unit_scores(database: str, methods: dict[str, tuple]) -> dict[tuple, dict[str, float]]:
+    """Cumulative score per unit of output of every activity of ``database``."""
+    import bw2calc as bc
+    from bw2data.backends import ActivityDataset as AD
+    from scipy.sparse.linalg import splu
+
+    ids = dict(AD.select(AD.id, AD.code).where(AD.database == database).tuples())
+    keys = list(methods)
+    lca = bc.LCA({i: 1.0 for i in ids}, method=methods[keys[0]])
+    lca.lci()
+    A = lca.technosphere_matrix.tocsc()
+    lu = splu(A)
+    cols = {i: lca.dicts.activity[i] for i in ids}
+    out: dict[tuple, dict[str, float]] = {(database, code): {} for code in ids.values()}
+    for n, key in enumerate(keys):
+        if n:
+            lca.switch_method(methods[key])
+        lca.lcia()
+        d = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
+        lam = lu.solve(d, trans="T")
+        for i, code in ids.items():
+            out[(database, code)][key] = float(lam[cols[i]])  # per unit of output
+    return out
+
+
+def listing(category: str, methods: dict[str, tuple]) -> list[dict[str, Any]]:
+    """The catalogue rows of ``category``: id, name, location, per-unit scores, properties."""
+    import bw2data as bd
+
+    from lca.errors import InputError, NotSetUpError, Problem
+
+    if category not in CATEGORIES:
+        raise InputError(Problem(f"unknown catalogue '{category}'; choose one of "
+                                 f"{', '.join(CATEGORIES)}", field="category"))
+    cat = CATEGORIES[category]
+    if cat.database not in bd.databases:
+        raise NotSetUpError(f"database '{cat.database}' is not in the project; run "
+                            "'genai-lca setup'")
+    scores = unit_scores(cat.database, methods)
+    rows = []
+    for act in sorted(bd.Database(cat.database), key=lambda a: a["code"]):
+        if not act["code"].startswith(cat.prefix) or act["code"].startswith(
+                "electricity-technology-"):
+            continue
+        props = act.get("properties") or {}
+        rows.append({"id": act["code"], "name": act["name"], "location": act["location"],
+                     "per": cat.per, **scores[act.key],
+                     **{p: props.get(p) for p in cat.properties if p in props}})
+    return rows
