@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
 from lca.bw.setup import SetupReport, ensure_setup, inventory_root, method_names
-from lca.data.service import ServiceFile, load_service
+from lca.data.service import ServiceFile, load_service, select_unit
 from lca.errors import InputError, Problem
 from lca.results import AssessmentResult, Indicator
 
@@ -32,13 +32,15 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
     """
     from lca.bw import writer
     from lca.data.inventory import InventorySet, read_inventory, resolve
+    from lca.model.genai import build
     from lca.data.sources import load_sources
 
     inv, problems = InventorySet(), []
     files = _expand_services(paths)
+    services = []
     for p in files["services"]:
         try:
-            inv.files += load_service(p)[1].files
+            services.append(load_service(p))
         except InputError as exc:
             problems += exc.problems
     if files["inventories"]:
@@ -50,13 +52,21 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
             problems += exc.problems
     if problems:
         raise InputError(problems)
-    if not inv.files:
+    if not inv.files and not services:
         raise InputError(Problem("no inventory or service file found", file=", ".join(
             map(str, paths))))
     ensure_setup(data_dir)
     sources = load_sources(inventory_root() / "SOURCES")
     with use_project(PROJECT):
-        resolved = resolve(inv, writer.known(), sources)
+        known = writer.known()
+        for svc in services:
+            try:
+                inv.files += build(svc, known)[0].files
+            except InputError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(problems)
+        resolved = resolve(inv, known, sources)
     return list(resolved)
 
 
@@ -110,18 +120,24 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
     """Build ``service`` as a Brightway database and compute it for functional unit ``fu``."""
     from lca.bw import writer
     from lca.bw.compute import solve
+    from lca.model.genai import build
     from lca.data.inventory import resolve
     from lca.data.sources import load_sources
     from lca.formula import Formula, evaluate_all
 
-    svc, inv = load_service(service)
-    unit = svc.functional_unit(fu)  # fail early on a bad --fu, before any heavy import
+    loaded = load_service(service)
+    svc = loaded.file
+    if svc.functional_units:  # fail early on a bad --fu, before any heavy import
+        select_unit(svc.functional_units, fu)
     base = _data_dir(data_dir)
     ensure_setup(base)
     sources = load_sources(inventory_root() / "SOURCES")
     specs = method_names()
     with lock(base, f"assess {svc.service.id}"), use_project(PROJECT):
-        resolved = resolve(inv, writer.known(), sources)
+        known = writer.known()
+        inv, units, warnings = build(loaded, known)
+        unit = select_unit(units, fu)
+        resolved = resolve(inv, known, sources)
         writer.write_databases(resolved)
         rdb = resolved[svc.database]
         values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
@@ -129,15 +145,17 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
         methods = {k: s["name"] for k, s in specs.items()}
         sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
         provenance = _provenance(base, svc, rdb, specs)
+        provenance["allocation"] = _allocation(svc)
     indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
-                               sol.by_stage[k]) for k, s in specs.items()}
+                               sol.by_stage[k], {key[1]: v for key, v in sol.by_activity[k].items()})
+                  for k, s in specs.items()}
     return AssessmentResult(
         service=svc.service.id, service_name=svc.service.name,
         functional_unit={"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
                          "reference_flow": {"activity": [svc.database, unit.activity],
                                             "amount": amount, "formula": unit.amount}},
         indicators=indicators, energy_total_kwh=sol.energy_total,
-        energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance)
+        energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance, warnings=warnings)
 
 
 def _provenance(base: Path, svc: ServiceFile, rdb, specs: dict) -> dict:
@@ -154,9 +172,24 @@ def _provenance(base: Path, svc: ServiceFile, rdb, specs: dict) -> dict:
             "methods": [{"indicator": k, "name": list(s["name"]), "unit": s["unit"],
                          "characterisation_factors_from": list(s["from_bw2io"])}
                         for k, s in specs.items()],
-            "versions": versions, "project": PROJECT, "data_dir": str(base),
-            "allocation": {"rule": "as written in the service file (time share of hardware "
-                           "lifetime, training amortised over requests served)"}}
+            "versions": versions, "project": PROJECT, "data_dir": str(base)}
+
+
+def _allocation(svc: ServiceFile) -> dict:
+    """The allocation rules in force, for the provenance block."""
+    if svc.model is None:
+        return {"rule": "as written in the service file's activities"}
+    b = svc.model.boundary
+    return {
+        "embodied_hardware": "time share: GPU-hours / (lifetime x 8760 x utilisation); "
+                             "servers by 1 / gpus_per_server" if b.embodied else "excluded",
+        "training": "amortised over all requests served in the deployment"
+                    if svc.model.inference else "whole campaign",
+        "datacenter_infrastructure": "IT power share: IT kWh / (1000 x 8760 x load factor) "
+                                     "MW-year" if b.datacenter_infrastructure else "excluded",
+        "boundary": b.model_dump(),
+        "electricity": svc.model.electricity.model_dump(),
+    }
 
 
 def _upstream(name: str) -> set[str]:

@@ -4,7 +4,8 @@ The JSON shape is a contract (README "Output formats")::
 
     {"service": str,
      "functional_unit": {"id", "name", "amount", "unit"},
-     "indicators": {key: {"label", "method": [str], "unit", "total", "by_stage": {stage: v}}},
+     "indicators": {key: {"label", "method": [str], "unit", "total", "by_stage": {stage: v},
+                          "by_activity": {foreground activity code: v}}},
      "energy_kwh": {"total", "by_stage"},
      "provenance": {"inventories": [...], "methods": [...], "versions": {...},
                     "allocation": {...}, "data_dir", "project"},
@@ -32,6 +33,7 @@ class Indicator:
     unit: str
     total: float
     by_stage: dict[str, float]
+    by_activity: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class AssessmentResult:
             "service_name": self.service_name,
             "functional_unit": dict(self.functional_unit),
             "indicators": {k: {"label": i.label, "method": list(i.method), "unit": i.unit,
-                               "total": i.total, "by_stage": self._ordered(i.by_stage)}
+                               "total": i.total, "by_stage": self._ordered(i.by_stage),
+                               "by_activity": dict(i.by_activity)}
                            for k, i in self.indicators.items()},
             "energy_kwh": {"total": self.energy_total_kwh,
                            "by_stage": self._ordered(self.energy_by_stage_kwh)},

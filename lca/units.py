@@ -11,6 +11,7 @@ request is never silently converted into an image.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lca.errors import UnitError
@@ -65,10 +66,25 @@ def parse_unit(text: str):
     expr = CANONICAL.get(key) or _ALIASES.get(key.lower()) or key
     try:
         return registry().parse_units(expr)
+    except Exception:  # maybe a compound of our names: "kg CO2-Eq / kWh"
+        expr = _expression(key)
+    try:
+        return registry().parse_units(expr)
     except Exception as exc:  # pint raises several unrelated types for bad text
         raise UnitError("a known unit", text,
                         f"not understood ({type(exc).__name__}); use e.g. "
                         "'kilowatt hour', 'kWh', 'kilogram', 'cubic meter', 'unit'") from None
+
+
+def _expression(key: str) -> str:
+    """Pint expression of a unit text; names and aliases also work inside ``a / b * c``."""
+    single = CANONICAL.get(key) or _ALIASES.get(key.lower())
+    if single is not None:
+        return single
+    parts = re.split(r"(\s*/\s*|\s*(?<!\*)\*(?!\*)\s*)", key)
+    if len(parts) > 1:
+        return "".join(p if i % 2 else f"({_expression(p.strip())})" for i, p in enumerate(parts))
+    return key
 
 
 @lru_cache(maxsize=1024)

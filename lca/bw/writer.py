@@ -26,6 +26,9 @@ def known(databases: Iterable[str] | None = None) -> Known:
         AD.database.in_(sorted(names)))
     for db, code, name, typ, data in query.tuples():
         out.units[(db, code)] = data.get("unit", "")
+        if data.get("properties"):
+            out.properties[(db, code)] = data["properties"]
+            out.sources[(db, code)] = data.get("source")
         if typ != "process" and bd.databases[db].get("format") != "process":
             cats = tuple(data.get("categories") or ())
             if typ in ("emission", "natural resource", "inventory indicator", "economic",

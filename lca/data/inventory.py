@@ -67,12 +67,15 @@ class Known:
     """What already exists in the Brightway project, as seen by the resolver.
 
     ``units``: unit of every activity/flow key; ``flows``: biosphere flow keys by
-    ``(name, categories)``; ``databases``: names of databases that exist.
+    ``(name, categories)``; ``databases``: names of databases that exist; ``properties``
+    and ``sources``: key figures of activities (TDP, PUE, ...) and their source ids.
     """
 
     units: dict[Key, str] = field(default_factory=dict)
     flows: dict[tuple[str, tuple[str, ...]], Key] = field(default_factory=dict)
     databases: set[str] = field(default_factory=set)
+    properties: dict[Key, dict] = field(default_factory=dict)
+    sources: dict[Key, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -295,7 +298,7 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
     biosphere = any(f.content.biosphere for f in files)
     db_params: list[tuple[str, Parameter]] = [(f.path, p) for f in files
                                               for p in f.content.parameters]
-    db_values = _evaluate_parameters(db_params, {}, f"database '{db}'", ctx)
+    db_values = _evaluate_parameters(db_params, {}, db, ctx)
     data: dict[Key, dict] = {}
     act_params: dict[str, list[dict]] = {}
     depends: set[str] = set()

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from lca.data import parse_yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
+    model_validator
 
-from lca.data.inventory import InventorySet, SourcedFile, _schema_problem
+from lca.data import parse_yaml
+from lca.data.inventory import _schema_problem
 from lca.data.schema import Activity, InventoryFile, Parameter
 from lca.errors import InputError, Problem
 
@@ -65,15 +67,93 @@ class ServiceMeta(BaseModel):
         return v
 
 
+class _Spec(BaseModel):
+    """Model blocks: frozen, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Boundary(_Spec):
+    """What the assessment includes; a published study's boundary is set here, not in code."""
+
+    pue: bool = True
+    onsite_water: bool = True
+    embodied: bool = True
+    end_of_life: bool = True
+    datacenter_infrastructure: bool = True
+
+
+class Electricity(_Spec):
+    """Grid electricity: a location of ``genai-electricity`` (ISO3, US-XX, CN-XX), or a
+    factor stated by the study or a supplier (``stated``: parameters
+    ``grid_gwp_kg_per_kwh`` and optionally ``grid_water_l_per_kwh``)."""
+
+    location: str | None = None
+    basis: Literal["location-based", "market-based", "stated"] = "location-based"
+
+    @model_validator(mode="after")
+    def location_or_stated(self):
+        if self.basis == "location-based" and not self.location:
+            raise ValueError("location-based electricity needs a 'location' (ISO3 or region)")
+        return self
+
+
+class Hardware(_Spec):
+    accelerator: str = Field(description="genai-hardware accelerator id, or 'custom'")
+    embodied: Literal["bottom-up", "vendor-pcf"] = "bottom-up"
+    server: str | None = Field(default=None, description="genai-hardware server id, or 'custom'")
+    datacenter: str | None = Field(default=None, description="genai-datacenter record id")
+
+
+class Campaign(_Spec):
+    """Training or fine-tuning: energy from GPU-hours x power, or measured."""
+
+    energy: Literal["gpu-hours", "measured"] = "gpu-hours"
+
+
+class Inference(_Spec):
+    energy_model: Literal["measured", "throughput", "compute"]
+
+
+class ServiceModel(_Spec):
+    hardware: Hardware
+    electricity: Electricity
+    boundary: Boundary = Boundary()
+    training: Campaign | None = None
+    fine_tuning: Campaign | None = None
+    inference: Inference | None = None
+
+    @model_validator(mode="after")
+    def does_something(self):
+        if not (self.training or self.fine_tuning or self.inference):
+            raise ValueError("give at least one of 'training', 'fine_tuning', 'inference'")
+        return self
+
+
 class ServiceFile(BaseModel):
+    """A service written as activities, or described by a ``model:`` block that
+    :mod:`lca.model.genai` turns into activities (then ``functional_units`` may be left
+    out: the model declares the usual ones for the service's kind)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: Literal["genai-lca/service@1"]
     service: ServiceMeta
-    functional_units: list[FunctionalUnit] = Field(min_length=1)
+    functional_units: list[FunctionalUnit] = Field(default_factory=list)
     description: str | None = None
+    model: ServiceModel | None = None
     parameters: list[Parameter] = Field(default_factory=list)
-    activities: list[Activity] = Field(min_length=1)
+    activities: list[Activity] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def activities_or_model(self):
+        if self.model is None and not self.activities:
+            raise ValueError("give 'activities' or a 'model' block")
+        if self.model is not None and self.activities:
+            raise ValueError("give either 'activities' or a 'model' block, not both")
+        if self.model is None and not self.functional_units:
+            raise ValueError("a service written as activities must declare 'functional_units'")
+        return self
 
     @property
     def database(self) -> str:
@@ -83,18 +163,9 @@ class ServiceFile(BaseModel):
         return InventoryFile(database=self.database, description=self.service.name,
                              parameters=self.parameters, activities=self.activities)
 
-    def functional_unit(self, fu_id: str | None) -> FunctionalUnit:
-        if fu_id is None:
-            return self.functional_units[0]
-        for fu in self.functional_units:
-            if fu.id == fu_id:
-                return fu
-        raise InputError(Problem(
-            f"unknown functional unit '{fu_id}'; this service declares: "
-            f"{', '.join(f.id for f in self.functional_units)}", field="--fu"))
 
 
-def load_service(path: str | Path) -> tuple[ServiceFile, InventorySet]:
+def load_service(path: str | Path) -> Service:
     """Read a service file; raise :class:`InputError` naming file, dataset and field."""
     path = Path(path)
     if not path.is_file():
@@ -110,12 +181,31 @@ def load_service(path: str | Path) -> tuple[ServiceFile, InventorySet]:
     except ValidationError as exc:
         raise InputError([_schema_problem(path, raw, e) for e in exc.errors()]) from None
     codes = {a.code for a in svc.activities}
-    bad = [fu for fu in svc.functional_units if fu.activity not in codes]
+    bad = [fu for fu in svc.functional_units if svc.model is None and fu.activity not in codes]
     if bad:
         raise InputError([Problem(f"functional unit '{fu.id}' refers to activity "
                                   f"'{fu.activity}', which the file does not define",
                                   file=str(path), dataset=fu.id, field="activity")
                           for fu in bad])
-    inv = InventorySet(files=[SourcedFile(str(path), svc.inventory(),
-                                          hashlib.sha256(text.encode()).hexdigest())])
-    return svc, inv
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Service(svc, str(path), digest)
+
+
+@dataclass
+class Service:
+    """A loaded service file; :func:`lca.model.genai.build` gives its records."""
+
+    file: ServiceFile
+    path: str
+    digest: str
+
+
+def select_unit(units: list[FunctionalUnit], fu_id: str | None) -> FunctionalUnit:
+    """The functional unit ``fu_id`` (default: the first one declared)."""
+    if fu_id is None:
+        return units[0]
+    for fu in units:
+        if fu.id == fu_id:
+            return fu
+    raise InputError(Problem(f"unknown functional unit '{fu_id}'; this service declares: "
+                             f"{', '.join(f.id for f in units)}", field="--fu"))

@@ -1,0 +1,392 @@
+"""The generative-AI service model: a service description -> Brightway activities.
+
+A service file with a ``model:`` block (see ``inventories/services/README.md``) names its
+structural choices (hardware, datacentre, grid, energy models, boundary switches) and
+gives its numbers as parameters with units and sources. :func:`generate` turns it into
+inventory records: one activity per lifecycle stage and sub-stage, whose exchanges are
+formulas over the service's parameters, so the result stays a parametric Brightway model
+(Activity Browser shows and recomputes it; the fast core samples it).
+
+Semantics made explicit (DESIGN.md section 4; each is a formula written below):
+
+- IT vs facility energy: facility = IT x ``pue`` (or x 1 when the study's boundary has no
+  PUE). A power or energy input flagged ``*_includes_pue = 1`` is facility energy already:
+  IT = input / pue, so PUE is never applied twice.
+- On-site water = ``wue_l_per_kwh`` x IT energy (withdrawal taken equal to evaporation);
+  off-site water comes with the grid electricity (facility energy).
+- Embodied hardware by time share: units = GPU-hours used / (lifetime x 8,760 x
+  utilisation); servers in proportion ``1 / gpus_per_server``.
+- Training (and fine-tuning) amortised over every request served in the deployment.
+- Datacentre infrastructure by IT power share: MW-year = IT kWh / (1,000 x 8,760 x load).
+
+Pure: the background's key figures (TDP, PUE, WUE, ...) come in through
+:class:`~lca.data.inventory.Known`; defaults taken from there are recorded as coded
+warnings (``default-<parameter>``) and carry the background record's source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from lca.data.inventory import InventorySet, Known, SourcedFile
+from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
+from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
+from lca.errors import InputError, Problem
+
+HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = "genai-hardware", "genai-datacenter", "genai-electricity"
+MODEL_SOURCE = "genai-lca-service-model"
+_NO_IDLE = "default: no idle energy given"
+
+
+@dataclass
+class Generated:
+    """Records for the service database (and its companion inputs database)."""
+
+    files: list[InventoryFile]
+    functional_units: list[dict]
+    warnings: list[dict] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, db: str, spec: ServiceModel, kind: str, params: list[Parameter],
+                 known: Known, path: str):
+        self.db, self.spec, self.kind, self.known, self.path = db, spec, kind, known, path
+        self.params = {p.name: p for p in params}
+        self.added: list[Parameter] = []
+        self.inputs: list[Activity] = []  # companion database (stated grid, custom hardware)
+        self.input_params: list[Parameter] = []
+        self.problems: list[Problem] = []
+        self.warnings: list[dict] = []
+
+    # ----------------------------------------------------------------- parameters
+    def need(self, name: str, why: str) -> str:
+        if name not in self.params:
+            self.problems.append(Problem(f"parameter '{name}' is required ({why})",
+                                         file=self.path, field="parameters"))
+        return name
+
+    def default(self, name: str, key: tuple, prop: str, unit: str, why: str) -> str:
+        """Use the service's parameter, else the background record's figure (warned)."""
+        if name in self.params:
+            return name
+        value = self.known.properties.get(key, {}).get(prop)
+        if value is None:
+            return self.need(name, f"{why}; '{key[1]}' has no '{prop}' to default to")
+        p = Parameter(name=name, amount=float(value), unit=unit,
+                      source=self.known.sources.get(key) or MODEL_SOURCE,
+                      comment=f"default: property '{prop}' of {key[0]}/{key[1]}")
+        self.params[name] = p
+        self.added.append(p)
+        self.warnings.append({"code": f"default-{name}", "message":
+                              f"{name} = {value:g} {unit} taken from {key[0]}/{key[1]} ({prop}); "
+                              f"give '{name}' in the service file to override"})
+        return name
+
+    def derive(self, name: str, formula: str, unit: str) -> str:
+        p = Parameter(name=name, formula=formula, unit=unit, source=MODEL_SOURCE)
+        self.params[name] = p
+        self.added.append(p)
+        return name
+
+    def constant(self, name: str, value: float, unit: str, source: str, why: str) -> str:
+        if name not in self.params:
+            p = Parameter(name=name, amount=value, unit=unit, source=source, comment=why)
+            self.params[name] = p
+            self.added.append(p)
+        return name
+
+    # ----------------------------------------------------------------- links
+    def grid(self) -> str:
+        e = self.spec.electricity
+        if e.basis == "location-based":
+            return f"{ELECTRICITY_DB}/electricity-{e.location}"
+        if any(a.code == "electricity" for a in self.inputs):
+            return f"{self.db}-inputs/electricity"
+        self.need("grid_gwp_kg_per_kwh", f"electricity basis '{e.basis}'")
+        exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
+                              formula="grid_gwp_kg_per_kwh", unit="kg CO2-Eq")]
+        if "grid_water_l_per_kwh" in self.params:
+            exchanges += [Exchange(flow="Water", categories=["air"],
+                                   formula="grid_water_l_per_kwh", unit="L"),
+                          Exchange(flow="Water, cooling, unspecified natural origin",
+                                   categories=["natural resource", "in water"],
+                                   formula="grid_water_l_per_kwh", unit="L",
+                                   comment="withdrawal taken equal to consumption")]
+        for name in ("grid_gwp_kg_per_kwh", "grid_water_l_per_kwh"):
+            if name in self.params:
+                self.input_params.append(self.params[name])
+        src = self.params.get("grid_gwp_kg_per_kwh")
+        self.inputs.append(Activity(
+            code="electricity", name=f"electricity, {e.basis} factor", unit="kilowatt hour",
+            location=e.location or "GLO", properties={"energy": "grid electricity",
+                                                      "basis": e.basis},
+            source=src.source if src else MODEL_SOURCE, exchanges=exchanges))
+        return f"{self.db}-inputs/electricity"
+
+    def hardware(self, part: str) -> str | None:
+        """Link to the accelerator or server, or a custom one from stated footprints."""
+        hw = self.spec.hardware
+        ident = hw.accelerator if part == "accelerator" else hw.server
+        if ident is None:
+            return None
+        if ident != "custom":
+            suffix = "-vendor-pcf" if part == "accelerator" and hw.embodied == "vendor-pcf" else ""
+            return f"{HARDWARE_DB}/{part}-{ident}{suffix}"
+        if any(a.code == f"{part}-custom" for a in self.inputs):
+            return f"{self.db}-inputs/{part}-custom"
+        gwp = self.need(f"{part}_embodied_gwp_kg", f"{part}: custom")
+        self.input_params.append(self.params.get(gwp) or Parameter(name=gwp, amount=0,
+                                                                   source=MODEL_SOURCE))
+        exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
+                              formula=gwp, unit="kg CO2-Eq")]
+        adp = f"{part}_embodied_adp_kg_sb"
+        if adp in self.params:
+            self.input_params.append(self.params[adp])
+            exchanges.append(Exchange(flow="ADP elements, pre-characterised",
+                                      categories=["natural resource", "in ground"],
+                                      formula=adp, unit="kg Sb-Eq"))
+        self.inputs.append(Activity(code=f"{part}-custom", name=f"{part}, stated footprint",
+                                    unit="unit", stage="manufacture",
+                                    source=self.params[gwp].source if gwp in self.params
+                                    else MODEL_SOURCE, exchanges=exchanges))
+        return f"{self.db}-inputs/{part}-custom"
+
+    def datacenter_key(self) -> tuple | None:
+        dc = self.spec.hardware.datacenter
+        return (DATACENTER_DB, f"datacenter-{dc}") if dc else None
+
+    # ----------------------------------------------------------------- stages
+    def site_defaults(self) -> None:
+        b, dc = self.spec.boundary, self.datacenter_key()
+        if b.pue:
+            self.default("pue", dc or ("", ""), "pue", "dimensionless", "facility energy")
+        else:
+            self.constant("pue", 1.0, "dimensionless", MODEL_SOURCE,
+                          "boundary.pue is false: facility energy = IT energy")
+        if b.onsite_water:
+            self.default("wue_l_per_kwh", dc or ("", ""), "wue_l_per_kwh", "L/kWh",
+                         "on-site water")
+        if b.embodied:
+            self.need("hardware_lifetime_years", "embodied hardware by time share")
+            self.need("hardware_utilisation", "embodied hardware by time share")
+            self.derive("hardware_use_hours",
+                        "hardware_lifetime_years * 8760 * hardware_utilisation", "hour")
+            if self.spec.hardware.server:
+                self.default("gpus_per_server", (HARDWARE_DB, f"server-{self.spec.hardware.server}"),
+                             "accelerators_per_node", "unit", "server share per GPU")
+        if b.datacenter_infrastructure:
+            self.need("dc_load_factor", "datacentre infrastructure by IT power share")
+
+    def operation(self, code: str, name: str, stage: str, unit: str,
+                  energy: list[tuple[str, str, str]], it_kwh: str,
+                  extra: list[Exchange] = ()) -> list[Activity]:
+        """An operation and its sub-stages: one activity per energy part (grid x IT energy
+        x PUE) and one for on-site water (WUE x IT energy), so each shows on its own."""
+        parts = [Activity(code=f"{code}-{part}", name=f"{name}, {label}", unit=unit,
+                          stage=stage, substage=part, source=MODEL_SOURCE,
+                          exchanges=[Exchange(input=self.grid(), formula=f"{kwh} * pue",
+                                              unit="kWh",
+                                              comment="facility energy = IT energy x PUE")])
+                 for part, label, kwh in energy]
+        if self.spec.boundary.onsite_water:
+            parts.append(Activity(
+                code=f"{code}-onsite-water", name=f"{name}, on-site cooling water", unit=unit,
+                stage=stage, substage="on-site water", source=MODEL_SOURCE, exchanges=[
+                    Exchange(flow="Water, cooling, unspecified natural origin",
+                             categories=["natural resource", "in water"],
+                             formula=f"wue_l_per_kwh * {it_kwh}", unit="L",
+                             comment="on-site withdrawal taken equal to evaporation"),
+                    Exchange(flow="Water", categories=["air"],
+                             formula=f"wue_l_per_kwh * {it_kwh}", unit="L",
+                             comment="on-site evaporation = WUE x IT energy")]))
+        top = Activity(code=code, name=name, unit=unit, stage=stage, source=MODEL_SOURCE,
+                       exchanges=[Exchange(input=a.code, amount=1, unit=unit) for a in parts]
+                       + list(extra))
+        return [top] + parts
+
+    def embodied(self, code: str, substage: str, gpu_hours: str, unit: str) -> Activity | None:
+        if not self.spec.boundary.embodied:
+            return None
+        exchanges = [Exchange(input=self.hardware("accelerator"),
+                              formula=f"{gpu_hours} / hardware_use_hours", unit="unit")]
+        server = self.hardware("server")
+        if server:
+            exchanges.append(Exchange(input=server, unit="unit",
+                                      formula=f"{gpu_hours} / gpus_per_server / hardware_use_hours"))
+        return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
+                        unit=unit, stage="manufacture", substage=substage, source=MODEL_SOURCE,
+                        exchanges=exchanges)
+
+
+
+def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], known: Known,
+             path: str) -> Generated:
+    """Activities, parameters and functional units of a service described by ``spec``."""
+    b = _Builder(db, spec, kind, params, known, path)
+    b.site_defaults()
+    acts: list[Activity] = []
+    root: list[Exchange] = []
+    dc_infra = _infrastructure(b)
+    if dc_infra:
+        acts.append(dc_infra)
+    for campaign, prefix in ((spec.training, "training"), (spec.fine_tuning, "fine_tuning")):
+        if campaign is None:
+            continue
+        acts += _campaign(b, campaign, prefix, dc_infra is not None)
+    fus: list[dict] = []
+    if spec.inference is not None:
+        acts += _inference(b, spec.inference, dc_infra is not None, root)
+        fus = _inference_units(kind)
+    else:
+        fus = [{"id": "whole-training", "name": "the whole training campaign", "unit": "campaign",
+                "activity": "training" if spec.training else "fine_tuning", "amount": "1"}]
+    if root:
+        acts.insert(0, Activity(code="request", name="one request, training amortised",
+                                unit="request", stage="service", source=MODEL_SOURCE,
+                                exchanges=root))
+    if b.problems:
+        raise InputError(b.problems)
+    files = [InventoryFile(database=db, parameters=list(params) + b.added, activities=acts)]
+    if b.inputs:
+        files.append(InventoryFile(database=f"{db}-inputs", parameters=b.input_params,
+                                   activities=b.inputs))
+    return Generated(files, fus, b.warnings)
+
+
+def _infrastructure(b: _Builder) -> Activity | None:
+    if not b.spec.boundary.datacenter_infrastructure:
+        return None
+    dc = b.spec.hardware.datacenter
+    infra = b.known.properties.get((DATACENTER_DB, f"datacenter-{dc}"), {}).get(
+        "infrastructure") if dc else None
+    target = f"{DATACENTER_DB}/{infra or 'datacenter-infrastructure-default'}"
+    return Activity(code="datacenter-share", name="datacentre infrastructure share, per kWh IT",
+                    unit="kilowatt hour", stage="datacenter infrastructure", source=MODEL_SOURCE,
+                    exchanges=[Exchange(input=target, unit="megawatt year",
+                                        formula="1 / (1000 * 8760 * dc_load_factor)")])
+
+
+def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Activity]:
+    """Training or fine-tuning: dynamic + idle energy, water, hardware, infrastructure."""
+    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    if campaign.energy == "gpu-hours":
+        b.need(f"{p}_gpu_hours", f"{p}.energy: gpu-hours")
+        b.default(f"{p}_gpu_power_w", acc, "tdp_w", "W", f"{p} power per GPU")
+        b.constant(f"{p}_power_includes_pue", 0.0, "dimensionless", MODEL_SOURCE,
+                   "default: the power is IT power (GPU board), PUE applied on top")
+        b.constant(f"{p}_experiments", 1.0, "dimensionless", MODEL_SOURCE,
+                   "default: no extra experiments or failed runs")
+        b.constant(f"{p}_idle_kwh", 0.0, "kWh", MODEL_SOURCE, _NO_IDLE)
+        dynamic = b.derive(f"{p}_dynamic_it_kwh",
+                           f"{p}_gpu_hours * {p}_experiments * {p}_gpu_power_w / 1000 / "
+                           f"(pue if {p}_power_includes_pue else 1)", "kWh")
+        it = b.derive(f"{p}_it_kwh", f"{dynamic} + {p}_idle_kwh", "kWh")
+        energy = [("dynamic", "dynamic energy", dynamic)]
+        if f"{p}_idle_kwh" in b.params and b.params[f"{p}_idle_kwh"].comment != _NO_IDLE:
+            energy.append(("idle", "idle energy", f"{p}_idle_kwh"))
+        gpu_hours = b.derive(f"{p}_gpu_hours_total", f"{p}_gpu_hours * {p}_experiments", "hour")
+    else:
+        b.need(f"{p}_energy_kwh", f"{p}.energy: measured")
+        b.constant(f"{p}_energy_includes_pue", 0.0, "dimensionless", MODEL_SOURCE,
+                   "default: measured energy is IT energy")
+        it = b.derive(f"{p}_it_kwh", f"{p}_energy_kwh / (pue if {p}_energy_includes_pue else 1)",
+                      "kWh")
+        energy = [("measured", "measured energy", it)]
+        gpu_hours = b.need(f"{p}_gpu_hours", "embodied share of a measured campaign") \
+            if b.spec.boundary.embodied else None
+    hw = b.embodied(f"{p}-hardware", p.replace("_", "-"), gpu_hours, "unit") if gpu_hours else None
+    extra = [Exchange(input=hw.code, amount=1, unit="unit")] if hw else []
+    if infra:
+        extra.append(Exchange(input="datacenter-share", formula=it, unit="kWh"))
+    stage = "fine-tuning" if p == "fine_tuning" else "training"
+    ops = b.operation(p, f"{stage} campaign", stage, "unit", energy, it, extra)
+    return ops + ([hw] if hw else [])
+
+
+def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -> list[Activity]:
+    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    per = "image" if b.kind == "image" else "request"
+    b.need("requests_per_day", "inference demand")
+    b.need("deployment_years", "inference demand")
+    served = b.derive("requests_served", "requests_per_day * 365 * deployment_years", "request")
+    if inf.energy_model == "measured":
+        b.need("inference_wh_per_request", "energy_model: measured")
+        b.constant("inference_energy_includes_pue", 0.0, "dimensionless", MODEL_SOURCE,
+                   "default: measured energy is IT energy")
+        it = b.derive("inference_it_kwh_per_request", "inference_wh_per_request / 1000 / "
+                      "(pue if inference_energy_includes_pue else 1)", "kWh")
+        gpu_hours = b.need("inference_gpu_hours_per_request", "embodied share per request") \
+            if b.spec.boundary.embodied else None
+    else:
+        b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
+        b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
+        b.need("host_power_w", "non-GPU server power while serving")
+        b.default("gpus_per_server", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+                  "accelerators_per_node", "unit", "host power share per GPU")
+        if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
+            replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
+                                 "hour")
+        elif inf.energy_model == "throughput":
+            b.need("output_tokens_per_request", "throughput model")
+            b.need("replica_output_tokens_per_s", "throughput model")
+            replica_h = b.derive("replica_hours_per_request",
+                                 "output_tokens_per_request / replica_output_tokens_per_s / 3600",
+                                 "hour")
+        else:  # compute-bound: 2 N FLOPs per token, prefill and decode at their utilisation
+            for n in ("active_parameters", "input_tokens_per_request", "output_tokens_per_request",
+                      "mfu_prefill", "mfu_decode"):
+                b.need(n, "compute model")
+            b.default("peak_tflops", acc, "fp16_dense_tflops", "TFLOPS", "compute model")
+            replica_h = b.derive(
+                "replica_hours_per_request",
+                "2 * active_parameters * (input_tokens_per_request / mfu_prefill + "
+                "output_tokens_per_request / mfu_decode) / (peak_tflops * 1e12 * "
+                "gpus_per_replica) / 3600", "hour")
+        gpu_hours = b.derive("inference_gpu_hours_per_request",
+                             f"gpus_per_replica * {replica_h}", "hour")
+        it = b.derive("inference_it_kwh_per_request",
+                      f"{replica_h} * (gpus_per_replica * gpu_power_serving_w + "
+                      "gpus_per_replica / gpus_per_server * host_power_w) / 1000", "kWh")
+    acts = b.operation("inference", f"inference, per {per}", "inference", "request",
+                       [("electricity", "IT equipment energy", it)], it)
+    root.append(Exchange(input="inference", amount=1, unit="request"))
+    hw = b.embodied("inference-hardware", "inference", gpu_hours, "request") if gpu_hours else None
+    if hw:
+        acts.append(hw)
+        root.append(Exchange(input=hw.code, amount=1, unit="request"))
+    if infra:
+        root.append(Exchange(input="datacenter-share", formula=it, unit="kWh"))
+    for campaign in ("training", "fine_tuning"):
+        if getattr(b.spec, campaign) is not None:
+            root.append(Exchange(input=campaign, formula=f"1 / {served}", unit="unit",
+                                 comment=f"{campaign} amortised over the requests served"))
+    return acts
+
+
+def _inference_units(kind: str) -> list[dict]:
+    fus = [{"id": "request", "name": "one request", "unit": "request", "activity": "request",
+            "amount": "1"}]
+    if kind == "image":
+        fus.append({"id": "image", "name": "one image", "unit": "image", "activity": "request",
+                    "amount": "1 / images_per_request"})
+    else:
+        fus.append({"id": "1k-output-tokens", "name": "1,000 output tokens",
+                    "unit": "1000 output tokens", "activity": "request",
+                    "amount": "1000 / output_tokens_per_request"})
+    fus += [{"id": "service-year", "name": "one year of service", "unit": "year",
+             "activity": "request", "amount": "requests_per_day * 365"},
+            {"id": "whole-service", "name": "the whole service (training and deployment)",
+             "unit": "service", "activity": "request", "amount": "requests_served"}]
+    return fus
+
+
+def build(service: Service, known: Known) -> tuple[InventorySet, list[FunctionalUnit], list[dict]]:
+    """Inventory records, functional units and model warnings of a loaded service."""
+    svc = service.file
+    if svc.model is None:
+        return (InventorySet(files=[SourcedFile(service.path, svc.inventory(), service.digest)]),
+                svc.functional_units, [])
+    gen = generate(svc.database, svc.service.kind, svc.model, svc.parameters, known,
+                   service.path)
+    files = [SourcedFile(service.path, f, service.digest) for f in gen.files]
+    fus = svc.functional_units or [FunctionalUnit(**fu) for fu in gen.functional_units]
+    return InventorySet(files=files), fus, gen.warnings
