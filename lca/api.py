@@ -7,6 +7,7 @@ Each function takes the Brightway data directory explicitly (``data_dir=None`` m
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 from importlib import metadata
@@ -118,28 +119,12 @@ def _expand_services(paths) -> dict[str, list[Path]]:
 def assess(service: str | os.PathLike, *, fu: str | None = None,
            data_dir: str | os.PathLike | None = None) -> AssessmentResult:
     """Build ``service`` as a Brightway database and compute it for functional unit ``fu``."""
-    from lca.bw import writer
     from lca.bw.compute import solve
-    from lca.model.genai import build
-    from lca.data.inventory import resolve
-    from lca.data.sources import load_sources
     from lca.formula import Formula, evaluate_all
 
-    loaded = load_service(service)
-    svc = loaded.file
-    if svc.functional_units:  # fail early on a bad --fu, before any heavy import
-        select_unit(svc.functional_units, fu)
-    base = _data_dir(data_dir)
-    ensure_setup(base)
-    sources = load_sources(inventory_root() / "SOURCES")
     specs = method_names()
-    with lock(base, f"assess {svc.service.id}"), use_project(PROJECT):
-        known = writer.known()
-        inv, units, warnings = build(loaded, known)
+    with _written_service(service, data_dir, "assess", fu) as (svc, units, warnings, rdb, base):
         unit = select_unit(units, fu)
-        resolved = resolve(inv, known, sources)
-        writer.write_databases(resolved)
-        rdb = resolved[svc.database]
         values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
         amount = float(Formula(unit.amount).evaluate(values))
         methods = {k: s["name"] for k, s in specs.items()}
@@ -156,6 +141,40 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
                                             "amount": amount, "formula": unit.amount}},
         indicators=indicators, energy_total_kwh=sol.energy_total,
         energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance, warnings=warnings)
+
+
+def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):
+    """The service's stage graph (:class:`networkx.DiGraph`, see :mod:`lca.bw.graph`)."""
+    from lca.bw.graph import service_graph
+
+    with _written_service(service, data_dir, "graph") as (svc, *_):
+        g = service_graph(svc.database)
+    g.graph["title"] = svc.service.name
+    return g
+
+
+@contextlib.contextmanager
+def _written_service(service, data_dir, what: str, fu: str | None = None):
+    """Load, build, validate and write a service (if changed), inside the project and the
+    lock; yields ``(service file, functional units, warnings, resolved db, data dir)``."""
+    from lca.bw import writer
+    from lca.data.inventory import resolve
+    from lca.data.sources import load_sources
+    from lca.model.genai import build
+
+    loaded = load_service(service)
+    svc = loaded.file
+    if svc.functional_units:  # fail early on a bad --fu, before any heavy import
+        select_unit(svc.functional_units, fu)
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    sources = load_sources(inventory_root() / "SOURCES")
+    with lock(base, f"{what} {svc.service.id}"), use_project(PROJECT):
+        known = writer.known()
+        inv, units, warnings = build(loaded, known)
+        resolved = resolve(inv, known, sources)
+        writer.write_databases(resolved)
+        yield svc, units, warnings, resolved[svc.database], base
 
 
 def _provenance(base: Path, svc: ServiceFile, rdb, specs: dict) -> dict:

@@ -111,6 +111,33 @@ def load(paths: list[Path] = typer.Argument(..., help="Inventory files or folder
     typer.echo(f"wrote {len(written)} database(s): {', '.join(written) or 'none (unchanged)'}")
 
 
+@app.command()
+def graph(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    out: Path = typer.Option(..., "--out", "-o", help="PNG, SVG or PDF (a drawing) or "
+                             ".graphml (the graph itself)."),
+) -> None:
+    """Draw the service's stage graph, or write it as GraphML."""
+    from lca.api import graph as do_graph
+    from lca.errors import InputError, Problem
+
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf", ".graphml"):
+        raise InputError(Problem(f"unsupported output type '{suffix}'; use .png, .svg, .pdf "
+                                 "or .graphml", field="--out"))
+    g = do_graph(service, data_dir=_STATE["data_dir"])
+    if suffix == ".graphml":
+        import networkx as nx
+
+        nx.write_graphml(g, out)
+    else:
+        from lca.report.plots import stage_graph_figure
+
+        stage_graph_figure(g, title=g.graph.get("title")).savefig(out, dpi=150)
+    log.info("wrote %s (%d activities, %d links)", out, g.number_of_nodes(),
+             g.number_of_edges())
+
+
 class CatalogName(str, Enum):
     accelerators = "accelerators"
     servers = "servers"
