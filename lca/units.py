@@ -105,7 +105,8 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return 1.0
     ureg = registry()
     try:
-        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+        # 15 significant digits: pint's 0.0010000000000000002 for L -> m3 is float noise
+        return float(f"{ureg.Quantity(1.0, src).to(dst).magnitude:.15g}")
     except Exception:
         raise UnitError(to_unit, from_unit,
                         f"{ureg.get_dimensionality(src)} vs "

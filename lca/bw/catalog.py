@@ -24,18 +24,21 @@ class Category:
     prefix: str
     per: str
     properties: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
 
 
 CATEGORIES: dict[str, Category] = {
     "grids": Category("genai-electricity", "electricity-", "kWh",
-                      ("year", "published_intensity_g_per_kwh", "basis")),
+                      ("year", "published_intensity_g_per_kwh", "basis"),
+                      exclude=("electricity-technology-",)),
     "accelerators": Category("genai-hardware", "accelerator-", "unit",
                              ("tdp_w", "idle_w", "memory_gb", "fp16_dense_tflops", "vendor")),
     "servers": Category("genai-hardware", "server-", "unit",
                         ("accelerators_per_node", "accelerator_id", "nongpu_idle_w",
-                         "nongpu_peak_w")),
+                         "nongpu_peak_w"), exclude=("server-component-",)),
     "datacenters": Category("genai-datacenter", "datacenter-", "kWh of IT energy",
-                            ("pue", "wue_l_per_kwh", "cooling", "year")),
+                            ("pue", "wue_l_per_kwh", "cooling", "year"),
+                            exclude=("datacenter-infrastructure-",)),
 }
 
 
@@ -80,8 +83,7 @@ def listing(category: str, methods: dict[str, tuple]) -> list[dict[str, Any]]:
     scores = unit_scores(cat.database, methods)
     rows = []
     for act in sorted(bd.Database(cat.database), key=lambda a: a["code"]):
-        if not act["code"].startswith(cat.prefix) or act["code"].startswith(
-                "electricity-technology-"):
+        if not act["code"].startswith(cat.prefix) or act["code"].startswith(cat.exclude):
             continue
         props = act.get("properties") or {}
         rows.append({"id": act["code"], "name": act["name"], "location": act["location"],

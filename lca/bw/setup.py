@@ -37,6 +37,8 @@ CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
 #: ``build(root) -> SourcedFile`` turns ``inventories/background/...`` tables into records.
 TABLE_BUILDERS = {
     "genai-electricity": "lca.data.electricity",
+    "genai-hardware": "lca.data.hardware",
+    "genai-datacenter": "lca.data.datacenter",
 }
 
 
