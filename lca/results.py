@@ -133,7 +133,10 @@ def _fmt(v: float) -> str:
 
 
 def _share(part: float, total: float) -> str:
-    return f"{100 * part / total:.1f} %" if total else "-"
+    if not total:
+        return "-"
+    share = 100 * part / total
+    return f"{0.0 if abs(share) < 0.05 else share:.1f} %"  # no "-0.0 %" from rounding noise
 
 
 def records_to_json(rows: list[dict[str, Any]]) -> str:

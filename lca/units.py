@@ -52,8 +52,9 @@ def registry():
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for name, dim in [("unit", "item"), ("request", "request"), ("token", "token"),
                       ("image", "image"), ("kg_CO2eq", "gwp"), ("kg_Sbeq", "adpe"),
-                      ("m3_world_eq", "aware")]:
+                      ("m3_world_eq", "aware"), ("FLOP", "flop")]:
         ureg.define(f"{name} = [{dim}]")
+    ureg.define("FLOPS = FLOP / second")
     return ureg
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICE = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+SERVICE = ROOT / "inventories" / "examples" / "chat-70b-h100-activities.yaml"
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="genai-lca-tests-"))
 os.environ["BRIGHTWAY2_DIR"] = str(_SESSION_DIR)
 os.environ.setdefault("GENAI_LCA_LOCK_TIMEOUT", "120")

@@ -30,7 +30,7 @@ def test_cli_writes_png_svg_and_graphml(project, tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (tmp_path / "g.svg").read_bytes()[:2000]
     g = nx.read_graphml(tmp_path / "g.graphml")
-    assert "genai-service-chat-70b-h100/request" in g and g.number_of_edges() >= 10
+    assert "genai-service-chat-70b-h100-activities/request" in g and g.number_of_edges() >= 10
 
 
 def test_cli_refuses_unknown_output_type(project, tmp_path, capsys):

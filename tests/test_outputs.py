@@ -24,7 +24,7 @@ def reference(data_dir):
 def test_json_shape(project, capsys):
     assert main(["--data-dir", str(project), "assess", str(SERVICE), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["service"] == "chat-70b-h100"
+    assert doc["service"] == "chat-70b-h100-activities"
     fu = doc["functional_unit"]
     assert isinstance(fu["name"], str) and isinstance(fu["amount"], float) and fu["unit"] == "request"
     assert sorted(doc["indicators"]) == sorted(INDICATORS)
@@ -36,7 +36,7 @@ def test_json_shape(project, capsys):
         doc["energy_kwh"]["total"], rel=1e-12)
     prov = doc["provenance"]
     assert {i["database"] for i in prov["inventories"]} == {
-        "genai-service-chat-70b-h100", "genai-background", "genai-biosphere-ext", "biosphere3"}
+        "genai-service-chat-70b-h100-activities", "genai-background", "genai-biosphere-ext", "biosphere3"}
     assert [m["name"][0] for m in prov["methods"]] == ["genai-lca"] * 4
     assert {"genai-lca", "bw2data", "bw2calc", "bw2io", "python"} <= set(prov["versions"])
 
@@ -69,7 +69,7 @@ def test_reference_agrees_with_plain_bw2calc(data_dir, project, fu):
 
     result = assess(SERVICE, fu=fu, data_dir=data_dir)
     amount = result.functional_unit["reference_flow"]["amount"]
-    act = bd.get_activity(("genai-service-chat-70b-h100", "request"))
+    act = bd.get_activity(("genai-service-chat-70b-h100-activities", "request"))
     for key, ind in result.indicators.items():
         lca = bc.LCA({act: amount}, method=tuple(ind.method))
         lca.lci()
@@ -83,7 +83,7 @@ def test_brightway_recalculation_reproduces_our_amounts(reference, project):
     import bw2data as bd
     from bw2data.parameters import ActivityParameter, DatabaseParameter, Group
 
-    db = "genai-service-chat-70b-h100"
+    db = "genai-service-chat-70b-h100-activities"
     before = {(e.input.key, e.output.key): e["amount"] for a in bd.Database(db)
               for e in a.exchanges() if "formula" in e}
     assert len(before) >= 15

@@ -4,7 +4,7 @@ exchange's unit is the unit of what it links to."""
 import pytest
 
 OURS = ("genai-biosphere-ext", "genai-background", "genai-electricity", "genai-hardware",
-        "genai-datacenter", "genai-service-chat-70b-h100")
+        "genai-datacenter", "genai-service-chat-70b-h100-activities")
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,7 @@ class _Builder:
         self.params = {p.name: p for p in params}
         self.added: list[Parameter] = []
         self.inputs: list[Activity] = []  # companion database (stated grid, custom hardware)
+        self.eol: list[Activity] = []  # the shared end-of-life activity, once
         self.input_params: list[Parameter] = []
         self.problems: list[Problem] = []
         self.warnings: list[dict] = []
@@ -212,9 +213,31 @@ class _Builder:
         if server:
             exchanges.append(Exchange(input=server, unit="unit",
                                       formula=f"{gpu_hours} / gpus_per_server / hardware_use_hours"))
+        if self.spec.boundary.end_of_life:
+            exchanges.append(Exchange(input=self.end_of_life(), unit="kg",
+                                      formula=f"{gpu_hours} / hardware_use_hours * "
+                                      "(accelerator_mass_kg + host_mass_kg / gpus_per_server)"))
         return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
                         unit=unit, stage="manufacture", substage=substage, source=MODEL_SOURCE,
                         exchanges=exchanges)
+
+    def end_of_life(self) -> str:
+        """The service's end-of-life activity (cut-off), per kg of retired hardware."""
+        hw = self.spec.hardware
+        self.default("accelerator_mass_kg", (HARDWARE_DB, f"accelerator-{hw.accelerator}"),
+                     "mass_kg", "kg", "end of life by mass")
+        if hw.server:
+            self.default("host_mass_kg", (HARDWARE_DB, f"server-{hw.server}"), "host_mass_kg",
+                         "kg", "end of life by mass")
+        else:
+            self.constant("host_mass_kg", 0.0, "kg", MODEL_SOURCE, "no server given")
+        if not any(a.code == "hardware-end-of-life" for a in self.eol):
+            self.eol.append(Activity(
+                code="hardware-end-of-life", name="end of life of GPUs and servers (cut-off)",
+                unit="kilogram", stage="end of life", source=MODEL_SOURCE,
+                exchanges=[Exchange(input=f"{HARDWARE_DB}/end-of-life-it-equipment", amount=1,
+                                    unit="kg")]))
+        return "hardware-end-of-life"
 
 
 
@@ -245,6 +268,7 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
                                 exchanges=root))
     if b.problems:
         raise InputError(b.problems)
+    acts += b.eol
     files = [InventoryFile(database=db, parameters=list(params) + b.added, activities=acts)]
     if b.inputs:
         files.append(InventoryFile(database=f"{db}-inputs", parameters=b.input_params,
@@ -319,7 +343,11 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
     else:
         b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
         b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
-        b.need("host_power_w", "non-GPU server power while serving")
+        if b.spec.hardware.server:
+            b.default("host_power_w", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+                      "nongpu_peak_w", "W", "non-GPU server power while serving")
+        else:
+            b.need("host_power_w", "non-GPU server power while serving")
         b.default("gpus_per_server", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
                   "accelerators_per_node", "unit", "host power share per GPU")
         if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
