@@ -20,6 +20,13 @@ from lca.errors import InputError, Problem
 from lca.results import AssessmentResult, Indicator
 
 
+#: Every result says which AWARE factors it used (issue 4: by country where available).
+AWARE_WORLD_AVERAGE = {
+    "code": "aware-world-average",
+    "message": "water scarcity uses the AWARE 1.2 world-average factor (42.95 m3 world-eq per "
+               "m3 consumed, EF 3.1) for all water; country factors are not in the project yet"}
+
+
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False) -> SetupReport:
     """Create or update the genai-lca Brightway project (offline, idempotent)."""
     return ensure_setup(data_dir, force=force)
@@ -134,11 +141,16 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
     indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
                                sol.by_stage[k], {key[1]: v for key, v in sol.by_activity[k].items()})
                   for k, s in specs.items()}
+    functional_unit = {"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
+                       "reference_flow": {"activity": [svc.database, unit.activity],
+                                          "amount": amount, "formula": unit.amount}}
+    for kind in ("input", "output"):  # tokens the unit carries, stated apart (prefill vs decode)
+        if f"{kind}_tokens_per_request" in values and unit.activity == "request":
+            functional_unit[f"{kind}_tokens"] = amount * float(values[f"{kind}_tokens_per_request"])
+    warnings = list(warnings) + [AWARE_WORLD_AVERAGE]
     return AssessmentResult(
         service=svc.service.id, service_name=svc.service.name,
-        functional_unit={"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
-                         "reference_flow": {"activity": [svc.database, unit.activity],
-                                            "amount": amount, "formula": unit.amount}},
+        functional_unit=functional_unit,
         indicators=indicators, energy_total_kwh=sol.energy_total,
         energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance, warnings=warnings)
 
