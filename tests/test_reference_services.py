@@ -105,3 +105,22 @@ def test_defaults_are_reported_as_warnings(base):
     codes = {w["code"] for w in base.warnings}
     assert {"default-pue", "default-wue_l_per_kwh", "default-host_power_w"} <= codes
     assert base.provenance["allocation"]["training"].startswith("amortised over all requests")
+
+
+def test_brightway_recalculates_the_generated_formulas(base, project):
+    """The generated database's parameters and formulas are real Brightway ones: bw2data's
+    own recalculation (what Activity Browser runs) finds the amounts we wrote."""
+    import bw2data as bd
+    from bw2data.parameters import ActivityParameter, DatabaseParameter, Group
+
+    db = "genai-service-chat-70b-h100"
+    before = {(e.input.key, e.output.key): e["amount"] for a in bd.Database(db)
+              for e in a.exchanges() if "formula" in e}
+    assert len(before) >= 12
+    DatabaseParameter.recalculate(db)
+    for group in Group.select().where(Group.name.startswith(db + ":")):
+        ActivityParameter.recalculate_exchanges(group.name)
+    for a in bd.Database(db):
+        for e in a.exchanges():
+            if "formula" in e:
+                assert e["amount"] == pytest.approx(before[(e.input.key, e.output.key)], rel=1e-12)
