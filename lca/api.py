@@ -214,8 +214,11 @@ def _allocation(svc: ServiceFile) -> dict:
     return {
         "embodied_hardware": "time share: GPU-hours / (lifetime x 8760 x utilisation); "
                              "servers by 1 / gpus_per_server" if b.embodied else "excluded",
-        "training": "amortised over all requests served in the deployment"
-                    if svc.model.inference else "whole campaign",
+        "training": {"requests": "amortised over all requests served in the deployment",
+                     "tokens": "amortised over every output token the model serves "
+                               "(training_amortisation_tokens)",
+                     "share": "training_share of the campaign, over the requests served"}[
+                         svc.model.allocation.training] if svc.model.inference else "whole campaign",
         "datacenter_infrastructure": "IT power share: IT kWh / (1000 x 8760 x load factor) "
                                      "MW-year" if b.datacenter_infrastructure else "excluded",
         "boundary": b.model_dump(),

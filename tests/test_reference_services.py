@@ -124,3 +124,44 @@ def test_brightway_recalculates_the_generated_formulas(base, project):
         for e in a.exchanges():
             if "formula" in e:
                 assert e["amount"] == pytest.approx(before[(e.input.key, e.output.key)], rel=1e-12)
+
+
+def test_training_allocation_rules(base, data_dir, tmp_path):
+    """tokens: the same per request when the model serves exactly this service's tokens,
+    half when it serves twice as many; share 0.25: a quarter of the training."""
+    from lca.api import assess
+
+    served_tokens = 5e7 * 365 * 2 * 400
+    for tag, block, params, factor in [
+            ("tok1", "tokens", f"training_amortisation_tokens, amount: {served_tokens:.6e}", 1.0),
+            ("tok2", "tokens", f"training_amortisation_tokens, amount: {2 * served_tokens:.6e}", 0.5),
+            ("share", "share", "training_share, amount: 0.25", 0.25)]:
+        path = _variant(tmp_path, "  inference: {energy_model: throughput}\n",
+                        "  inference: {energy_model: throughput}\n"
+                        f"  allocation: {{training: {block}}}\n", tag)
+        text = path.read_text().replace("parameters:\n", "parameters:\n  - {name: " + params +
+                                        ", unit: dimensionless, source: "
+                                        "genai-lca-reference-serving-assumptions}\n", 1)
+        path.write_text(text)
+        new = assess(path, data_dir=data_dir)
+        assert _gwp(new, "training") == pytest.approx(_gwp(base, "training") * factor, rel=1e-6)
+        assert new.provenance["allocation"]["training"] != base.provenance["allocation"]["training"]
+
+
+def test_fine_tuning_campaign_is_amortised_like_training(base, data_dir, tmp_path):
+    """A measured fine-tuning campaign of 50 MWh (IT): per request, 50,000 kWh x PUE 1.09 x
+    the US grid's kg CO2-eq/kWh / requests served, in its own 'fine-tuning' stage."""
+    from lca.api import assess, catalog
+
+    path = _variant(tmp_path, "  training: {energy: gpu-hours}\n",
+                    "  training: {energy: gpu-hours}\n  fine_tuning: {energy: measured}\n", "ft")
+    path.write_text(path.read_text().replace("parameters:\n", (
+        "parameters:\n  - {name: fine_tuning_energy_kwh, amount: 50000, unit: kWh, "
+        "source: genai-lca-reference-serving-assumptions}\n  - {name: fine_tuning_gpu_hours, "
+        "amount: 60000, unit: hour, source: genai-lca-reference-serving-assumptions}\n"), 1))
+    new = assess(path, data_dir=data_dir)
+    grid = {g["id"]: g for g in catalog("grids", data_dir=data_dir)}["electricity-USA"]
+    expected = 50_000 * 1.09 * grid["climate_change"] / (5e7 * 365 * 2)
+    assert _gwp(new, "fine_tuning-measured") == pytest.approx(expected, rel=1e-6)
+    assert new.indicators["climate_change"].by_stage["fine-tuning"] > 0
+    assert _gwp(new, "training") == pytest.approx(_gwp(base, "training"), rel=1e-6)

@@ -115,10 +115,23 @@ class Inference(_Spec):
     energy_model: Literal["measured", "throughput", "compute"]
 
 
+class Allocation(_Spec):
+    """How shared burdens reach one request (recorded in every result's provenance).
+
+    ``training``: ``requests`` spreads a campaign over this service's requests; ``tokens``
+    over every output token the model serves in its life (parameter
+    ``training_amortisation_tokens``, e.g. across several deployments); ``share`` gives this
+    service a fraction ``training_share`` of the campaign, spread over its requests.
+    """
+
+    training: Literal["requests", "tokens", "share"] = "requests"
+
+
 class ServiceModel(_Spec):
     hardware: Hardware
     electricity: Electricity
     boundary: Boundary = Boundary()
+    allocation: Allocation = Allocation()
     training: Campaign | None = None
     fine_tuning: Campaign | None = None
     inference: Inference | None = None

@@ -383,10 +383,20 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         root.append(Exchange(input=hw.code, amount=1, unit="request"))
     if infra:
         root.append(Exchange(input="datacenter-share", formula=it, unit="kWh"))
+    rule = b.spec.allocation.training
+    if rule == "tokens":
+        b.need("training_amortisation_tokens", "allocation.training: tokens")
+        b.need("output_tokens_per_request", "allocation.training: tokens")
+        share = "output_tokens_per_request / training_amortisation_tokens"
+    elif rule == "share":
+        b.need("training_share", "allocation.training: share")
+        share = f"training_share / {served}"
+    else:
+        share = f"1 / {served}"
     for campaign in ("training", "fine_tuning"):
         if getattr(b.spec, campaign) is not None:
-            root.append(Exchange(input=campaign, formula=f"1 / {served}", unit="unit",
-                                 comment=f"{campaign} amortised over the requests served"))
+            root.append(Exchange(input=campaign, formula=share, unit="unit",
+                                 comment=f"{campaign} amortised per request: rule '{rule}'"))
     return acts
 
 
