@@ -89,7 +89,18 @@ class CompiledModel:
         self.order = _consumer_first_order(spec)
         self._formulas = {e.formula: Formula(e.formula) for e in spec.exchanges if e.formula}
         self.stage_names = sorted(set(spec.stages))
-        self._stage_of = np.array([self.stage_names.index(s) for s in spec.stages])
+        self._fg_by_consumer: dict[int, list[int]] = {}
+        for k, e in enumerate(spec.exchanges):
+            if e.kind == "fg":
+                self._fg_by_consumer.setdefault(e.consumer, []).append(k)
+        self._bg = np.array([k for k, e in enumerate(spec.exchanges) if e.kind == "bg"], dtype=int)
+        self._bg_consumer = np.array([spec.exchanges[k].consumer for k in self._bg], dtype=int)
+        self._bg_scores = spec.unit_scores[[spec.exchanges[k].target for k in self._bg]] \
+            if len(self._bg) else np.zeros((0, len(spec.indicators)))
+        stage_of = np.array([self.stage_names.index(spec.stages[c]) for c in self._bg_consumer],
+                            dtype=int)
+        self._stage_masks = [stage_of == s for s in range(len(self.stage_names))]
+        self._stored = [float(np.float32(e.amount)) for e in spec.exchanges]
 
     # ------------------------------------------------------------------ parameters
     def parameter_values(self, n: int = 1, *, seed: int | np.random.Generator | None = None,
@@ -114,10 +125,11 @@ class CompiledModel:
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, values: dict[str, np.ndarray], *, uncertain_exchanges: bool = False,
-                 seed: int | np.random.Generator | None = None,
-                 float32_amounts: bool = True) -> dict[str, np.ndarray]:
-        """Scores for every sample: ``{"by_activity": (n, n_fg, n_ind), "total": (n, n_ind),
-        "by_stage": (n, n_stages, n_ind)}``; indicators in ``spec.indicators`` order.
+                 seed: int | np.random.Generator | None = None, float32_amounts: bool = True,
+                 by_activity: bool = False) -> dict[str, np.ndarray]:
+        """Scores for every sample: ``{"total": (n, n_ind), "by_stage": (n, n_stages,
+        n_ind)}`` (+ ``"by_activity": (n, n_fg, n_ind)`` on request); indicators in
+        ``spec.indicators`` order, stages in ``stage_names`` order.
 
         ``float32_amounts`` rounds each exchange amount as Brightway stores it (bw_processing
         writes float32 arrays), so a deterministic evaluation equals bw2calc to ~1e-12;
@@ -125,36 +137,37 @@ class CompiledModel:
         spec = self.spec
         n = len(next(iter(values.values()))) if values else 1
         rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
-        amounts = []
-        for e in spec.exchanges:
+        # One contiguous row per exchange / activity (samples along the fast axis).
+        amounts = np.empty((len(spec.exchanges), n))
+        for k, e in enumerate(spec.exchanges):
             if e.formula:
-                a = np.broadcast_to(np.asarray(self._formulas[e.formula].evaluate(values),
-                                               dtype=float), (n,))
+                amounts[k] = self._formulas[e.formula].evaluate(values)
             elif uncertain_exchanges and e.distribution is not None:
-                a = e.distribution.sample(e.amount, n, rng)
+                amounts[k] = e.distribution.sample(e.amount, n, rng)
             else:
-                a = np.full(n, e.amount)
-            amounts.append(a.astype(np.float32).astype(float) if float32_amounts else a)
-        supply = np.zeros((n, len(spec.activities)))
+                amounts[k] = self._stored[k] if float32_amounts else e.amount
+            if float32_amounts and e.formula:
+                amounts[k] = amounts[k].astype(np.float32)
+        supply = np.zeros((len(spec.activities), n))
         root_amount = (Formula(self.amount).evaluate(values) if isinstance(self.amount, str)
                        else self.amount)
-        supply[:, self.root] = np.asarray(root_amount, dtype=float) / spec.production[self.root]
-        direct = np.zeros((n, len(spec.activities), len(spec.indicators)))
-        by_consumer: dict[int, list[int]] = {}
-        for k, e in enumerate(spec.exchanges):
-            by_consumer.setdefault(e.consumer, []).append(k)
+        supply[self.root] = np.asarray(root_amount, dtype=float) / spec.production[self.root]
         for i in self.order:  # consumers before suppliers: supply is final when reached
-            for k in by_consumer.get(i, []):
-                e = spec.exchanges[k]
-                if e.kind == "fg":
-                    supply[:, e.target] += amounts[k] * supply[:, i] / spec.production[e.target]
-                else:
-                    direct[:, i, :] += amounts[k][:, None] * spec.unit_scores[e.target][None, :]
-        by_activity = supply[:, :, None] * direct
-        by_stage = np.zeros((n, len(self.stage_names), len(spec.indicators)))
-        np.add.at(by_stage, (slice(None), self._stage_of), by_activity)
-        return {"by_activity": by_activity, "by_stage": by_stage,
-                "total": by_activity.sum(axis=1)}
+            for k in self._fg_by_consumer.get(i, ()):
+                t = spec.exchanges[k].target
+                supply[t] += amounts[k] * supply[i] / spec.production[t]
+        # background exchanges: flow = amount x consumer supply; score = unit scores . flow
+        flows = amounts[self._bg] * supply[self._bg_consumer]
+        scores_t = self._bg_scores.T
+        by_stage = np.empty((len(self.stage_names), len(spec.indicators), n))
+        for s, m in enumerate(self._stage_masks):
+            by_stage[s] = scores_t[:, m] @ flows[m]
+        out = {"total": by_stage.sum(axis=0).T, "by_stage": by_stage.transpose(2, 0, 1)}
+        if by_activity:
+            out["by_activity"] = np.stack(
+                [scores_t[:, self._bg_consumer == a] @ flows[self._bg_consumer == a]
+                 for a in range(len(spec.activities))], axis=0).transpose(2, 0, 1)
+        return out
 
     def __reduce__(self):
         return (CompiledModel, (self.spec, self.root, self.amount))
