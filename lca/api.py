@@ -155,6 +155,28 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
         energy_by_stage_kwh=sol.energy_by_stage, provenance=provenance, warnings=warnings)
 
 
+def compile(service: str | os.PathLike, *, fu: str | None = None,
+            data_dir: str | os.PathLike | None = None):
+    """The service as a :class:`~lca.core.compiled.CompiledModel` for functional unit ``fu``
+    (the unit's amount stays a formula, so uncertain demand propagates)."""
+    from lca.bw.extract import compile_service
+
+    methods = {k: s["name"] for k, s in method_names().items()}
+    with _written_service(service, data_dir, "compile", fu) as (svc, units, _, _, _):
+        unit = select_unit(units, fu)
+        return compile_service(svc.database, unit.activity, unit.amount, methods)
+
+
+def uncertainty(service: str | os.PathLike, samples: int = 1000, *, seed: int | None = None,
+                fu: str | None = None, data_dir: str | os.PathLike | None = None,
+                progress: bool = False):
+    """Monte Carlo of ``service`` (:class:`~lca.analysis.uncertainty.UncertaintyResult`)."""
+    from lca.analysis.uncertainty import run
+
+    return run(compile(service, fu=fu, data_dir=data_dir), samples, seed=seed,
+               progress=progress)
+
+
 def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):
     """The service's stage graph (:class:`networkx.DiGraph`, see :mod:`lca.bw.graph`)."""
     from lca.bw.graph import service_graph

@@ -138,6 +138,37 @@ def graph(
              g.number_of_edges())
 
 
+@app.command()
+def uncertainty(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    samples: int = typer.Option(1000, "--samples", "-n", min=2, help="Monte Carlo samples."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed (same seed, same samples)."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Write the samples (.parquet or .csv)."),
+) -> None:
+    """Monte Carlo over the service's parameter and exchange distributions."""
+    from lca.api import uncertainty as do_uncertainty
+
+    result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
+                            progress=not _STATE["quiet"])
+    summary = result.summary()
+    if out is not None:
+        frame = result.to_frame()
+        if out.suffix.lower() == ".parquet":
+            frame.to_parquet(out, index=False)
+        else:
+            frame.to_csv(out, index=False)
+        log.info("wrote %d rows to %s", len(frame), out)
+    if fmt == Format.json:
+        typer.echo(summary.reset_index().to_json(orient="records", indent=2))
+    elif fmt == Format.csv:
+        typer.echo(summary.to_csv())
+    else:
+        typer.echo(f"{samples} samples, seed {seed}\n" + summary.to_string(float_format="%.4g"))
+
+
 class CatalogName(str, Enum):
     accelerators = "accelerators"
     servers = "servers"

@@ -1,0 +1,93 @@
+"""Monte Carlo over a compiled model's parameter and exchange distributions.
+
+Randomness is explicit: ``seed`` (int or :class:`numpy.random.SeedSequence`) is spawned
+into one child per fixed chunk of :data:`CHUNK` samples, so the same seed gives the same
+samples whatever the batch size or the number of workers that evaluate the chunks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lca.core.compiled import CompiledModel
+
+#: Samples per random stream. Fixed, so results do not depend on how work is batched.
+CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    indicators: list[str]
+    stages: list[str]
+    total: np.ndarray        # (n, n_indicators)
+    by_stage: np.ndarray     # (n, n_stages, n_indicators)
+    deterministic: np.ndarray  # (n_indicators,)
+    seed: int | None
+
+    def summary(self):
+        """Per indicator: mean, median, 2.5/97.5 %, standard deviation and error of the
+        mean, the deterministic value, and whether the mean has converged (standard error
+        below 1 % of the mean)."""
+        import pandas as pd
+
+        x = self.total
+        n = x.shape[0]
+        sd = x.std(axis=0, ddof=1) if n > 1 else np.zeros(x.shape[1])
+        se = sd / np.sqrt(n)
+        mean = x.mean(axis=0)
+        return pd.DataFrame({
+            "indicator": self.indicators, "n": n, "deterministic": self.deterministic,
+            "mean": mean, "median": np.median(x, axis=0),
+            "p2.5": np.percentile(x, 2.5, axis=0), "p97.5": np.percentile(x, 97.5, axis=0),
+            "std": sd, "standard_error": se,
+            "converged": np.abs(se) <= 0.01 * np.abs(mean)}).set_index("indicator")
+
+    def to_frame(self):
+        """Tidy samples: one row per (sample, indicator, stage), plus stage 'total'."""
+        import pandas as pd
+
+        n, s, i = self.by_stage.shape
+        stages = pd.DataFrame({
+            "sample": np.repeat(np.arange(n), s * i),
+            "stage": np.tile(np.repeat(self.stages, i), n),
+            "indicator": np.tile(self.indicators, n * s),
+            "value": self.by_stage.reshape(-1)})
+        totals = pd.DataFrame({"sample": np.repeat(np.arange(n), i), "stage": "total",
+                               "indicator": np.tile(self.indicators, n),
+                               "value": self.total.reshape(-1)})
+        return pd.concat([stages, totals], ignore_index=True)
+
+
+def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
+                ) -> list[tuple[int, np.random.SeedSequence]]:
+    """(size, seed sequence) of each chunk of ``n`` samples."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    sizes = [min(CHUNK, n - start) for start in range(0, n, CHUNK)]
+    return list(zip(sizes, root.spawn(len(sizes))))
+
+
+def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sample and evaluate one chunk (what a worker runs)."""
+    rng = np.random.default_rng(seq)
+    out = model.evaluate(model.parameter_values(size, seed=rng, uncertain=True),
+                         uncertain_exchanges=True, seed=rng)
+    return out["total"], out["by_stage"]
+
+
+def run(model: CompiledModel, n: int, *, seed: int | None = None, progress: bool = False
+        ) -> UncertaintyResult:
+    """``n`` Monte Carlo samples of ``model`` in this process."""
+    chunks = chunk_seeds(seed, n)
+    iterator = chunks
+    if progress and n > 5 * CHUNK:
+        from tqdm import tqdm
+
+        iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
+    parts = [evaluate_chunk(model, size, seq) for size, seq in iterator]
+    det = model.evaluate(model.parameter_values(1))["total"][0]
+    return UncertaintyResult(list(model.spec.indicators), list(model.stage_names),
+                             np.concatenate([p[0] for p in parts]),
+                             np.concatenate([p[1] for p in parts]), det, seed)

@@ -1,0 +1,67 @@
+"""Monte Carlo on the compiled model: explicit seeds, chunk-independent streams, exact
+degenerate case, summaries and the CLI."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from lca.cli import main
+
+CHAT = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+
+
+@pytest.fixture(scope="module")
+def model(data_dir):
+    from lca.api import compile
+
+    return compile(CHAT, data_dir=data_dir)
+
+
+def test_same_seed_same_samples_whatever_the_length(model):
+    from lca.analysis.uncertainty import run
+
+    long, short = run(model, 25_000, seed=1), run(model, 10_000, seed=1)
+    np.testing.assert_array_equal(long.total[:10_000], short.total)
+    assert not np.array_equal(run(model, 10_000, seed=2).total, short.total)
+
+
+def test_no_distribution_means_no_spread(data_dir):
+    from lca.api import assess, uncertainty
+
+    case = ROOT / "inventories" / "case-studies" / "bloom-training.yaml"
+    res = uncertainty(case, 200, seed=0, data_dir=data_dir)
+    det = assess(case, data_dir=data_dir).indicators["climate_change"].total
+    np.testing.assert_allclose(res.total[:, 0], det, rtol=1e-9)
+
+
+def test_summary_and_tidy_frame(model):
+    from lca.analysis.uncertainty import run
+
+    res = run(model, 20_000, seed=3)
+    s = res.summary()
+    assert list(s.index) == ["climate_change", "water_consumption", "water_scarcity",
+                             "abiotic_depletion_elements", "energy_kwh"]
+    row = s.loc["climate_change"]
+    assert row["p2.5"] < row["median"] < row["p97.5"] and row["converged"]
+    assert row["standard_error"] == pytest.approx(row["std"] / np.sqrt(20_000))
+    frame = res.to_frame()
+    totals = frame[frame.stage == "total"].groupby("indicator")["value"].mean()
+    assert totals["climate_change"] == pytest.approx(row["mean"], rel=1e-12)
+    by_stage = frame[frame.stage != "total"].groupby(["sample", "indicator"])["value"].sum()
+    np.testing.assert_allclose(by_stage.xs("climate_change", level="indicator").to_numpy(),
+                               res.total[:, 0], rtol=1e-9)
+
+
+def test_cli_json_and_parquet(project, tmp_path, capsys):
+    out = tmp_path / "samples.parquet"
+    assert main(["--data-dir", str(project), "--quiet", "uncertainty", str(CHAT), "--samples",
+                 "2000", "--seed", "5", "--format", "json", "--out", str(out)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {d["indicator"] for d in doc} >= {"climate_change", "energy_kwh"}
+    assert all(d["n"] == 2000 for d in doc)
+    frame = pd.read_parquet(out)
+    assert set(frame.columns) == {"sample", "stage", "indicator", "value"}
+    assert frame["sample"].nunique() == 2000
