@@ -169,6 +169,52 @@ def uncertainty(
         typer.echo(f"{samples} samples, seed {seed}\n" + summary.to_string(float_format="%.4g"))
 
 
+class Method(str, Enum):
+    oat = "oat"
+    morris = "morris"
+    sobol = "sobol"
+
+
+@app.command()
+def sensitivity(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    method: Method = typer.Option(Method.oat, "--method", "-m", help="oat, morris or sobol."),
+    params: Optional[str] = typer.Option(None, "--params", help="Comma-separated parameter "
+                                         "names (default: every uncertain parameter)."),
+    samples: int = typer.Option(1024, "--samples", "-n", min=4,
+                                help="Sobol base samples / Morris trajectories."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the sampling."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Figure for climate change "
+                                       "(.png, .svg or .pdf)."),
+) -> None:
+    """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
+    from lca.analysis import sensitivity as sens
+    from lca.api import compile as do_compile
+
+    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"])
+    names = [p.strip() for p in params.split(",")] if params else None
+    if method == Method.oat:
+        frame = sens.oat(model, names)
+    elif method == Method.morris:
+        frame = sens.morris(model, names, trajectories=samples, seed=seed)
+    else:
+        frame = sens.sobol(model, names, base_samples=samples, seed=seed)
+    if out is not None:
+        from lca.report.plots import sensitivity_figure
+
+        sensitivity_figure(frame, "climate_change", method=method.value,
+                           unit="kg CO2-eq").savefig(out, dpi=150)
+        log.info("wrote %s", out)
+    if fmt == Format.json:
+        typer.echo(frame.to_json(orient="records", indent=2))
+    elif fmt == Format.csv:
+        typer.echo(frame.to_csv(index=False))
+    else:
+        typer.echo(frame.to_string(index=False, float_format="%.4g"))
+
+
 class CatalogName(str, Enum):
     accelerators = "accelerators"
     servers = "servers"

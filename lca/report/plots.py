@@ -58,3 +58,37 @@ def _wrap(text: str, width: int = 22) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "\n".join(lines[:4])
+
+
+def sensitivity_figure(frame, indicator: str, *, method: str, unit: str = "", top: int = 12):
+    """Tornado (OAT: result at the low and high value of each parameter around the base) or
+    ranked bars (Morris mu*, Sobol ST with its confidence interval) for one indicator."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows = frame[frame["indicator"] == indicator]
+    key = {"oat": "swing", "morris": "mu_star", "sobol": "ST"}[method]
+    rows = rows.reindex(rows[key].abs().sort_values().index).tail(top)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.5))
+    y = range(len(rows))
+    if method == "oat":
+        base = rows["base"].iloc[0]
+        ax.barh(y, rows["result_low"] - base, left=base, color="#5e81ac", label="2.5 % value")
+        ax.barh(y, rows["result_high"] - base, left=base, color="#bf616a", label="97.5 % value")
+        ax.axvline(base, color="#2e3440", lw=1)
+        ax.set_xlabel(f"{indicator.replace('_', ' ')} ({unit})" if unit else indicator)
+        ax.legend(frameon=False, fontsize=8)
+    else:
+        err = rows["ST_conf"] if method == "sobol" else rows["mu_star_conf"]
+        ax.barh(y, rows[key], xerr=err, color="#5e81ac")
+        if method == "sobol":
+            ax.barh(y, rows["S1"], color="#88c0d0", height=0.4, label="first order S1")
+            ax.legend(frameon=False, fontsize=8)
+        ax.set_xlabel({"morris": "Morris mu*", "sobol": "Sobol total index ST (95 % CI)"}[method])
+    ax.set_yticks(list(y), rows["parameter"], fontsize=8)
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
+    ax.set_title(f"Sensitivity of {indicator.replace('_', ' ')} ({method})", fontsize=10)
+    fig.tight_layout()
+    return fig

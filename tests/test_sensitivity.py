@@ -1,0 +1,67 @@
+"""Sensitivity (OAT, Morris, Sobol via SALib) on the compiled reference chat service."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from lca.cli import main
+
+CHAT = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+
+
+@pytest.fixture(scope="module")
+def model(data_dir):
+    from lca.api import compile
+
+    return compile(CHAT, data_dir=data_dir)
+
+
+def test_oat_is_the_model_at_the_quantiles(model):
+    from lca.analysis.sensitivity import oat
+
+    frame = oat(model)
+    row = frame[(frame.indicator == "climate_change") &
+                (frame.parameter == "gpu_power_serving_w")].iloc[0]
+    # triangular(300, 400, 700): quantiles by hand from the inverse CDF
+    c = (400 - 300) / 400
+    lo = 300 + np.sqrt(0.025 * 400 * 100) if 0.025 < c else None
+    hi = 700 - np.sqrt((1 - 0.975) * 400 * 300)
+    assert row.value_low == pytest.approx(lo) and row.value_high == pytest.approx(hi)
+    direct = model.evaluate(model.parameter_values(1, fixed={"gpu_power_serving_w":
+                                                             np.array([hi])}))["total"][0, 0]
+    assert row.result_high == pytest.approx(direct, rel=1e-12)
+    # GPU power only acts on inference electricity, which grows with it
+    assert row.swing > 0
+
+
+def test_sobol_ranks_demand_first_and_idle_parameters_near_zero(model):
+    from lca.analysis.sensitivity import sobol
+
+    frame = sobol(model, base_samples=4096, seed=1)
+    gwp = frame[frame.indicator == "climate_change"].set_index("parameter")
+    assert gwp["ST"].idxmax() == "requests_per_day"
+    assert gwp.loc["hardware_utilisation", "ST"] < 0.01
+    # first-order indices add up to at most 1, within their estimated confidence
+    assert gwp["S1"].sum() <= 1 + gwp["S1_conf"].sum()
+
+
+def test_morris_and_unknown_parameter(model):
+    from lca.analysis.sensitivity import morris
+    from lca.errors import InputError
+
+    frame = morris(model, ["gpu_power_serving_w", "dc_load_factor"], trajectories=20, seed=2)
+    gwp = frame[frame.indicator == "climate_change"].set_index("parameter")
+    assert gwp.loc["gpu_power_serving_w", "mu_star"] > gwp.loc["dc_load_factor", "mu_star"]
+    with pytest.raises(InputError, match="no uncertain parameter named pue_x"):
+        morris(model, ["pue_x"])
+
+
+def test_cli_sobol_json_and_figure(project, tmp_path, capsys):
+    fig = tmp_path / "sobol.png"
+    assert main(["--data-dir", str(project), "sensitivity", str(CHAT), "--method", "sobol",
+                 "--samples", "256", "--seed", "3", "--format", "json", "--out", str(fig)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"} <= set(rows[0])
+    assert fig.read_bytes()[:4] == b"\x89PNG"
