@@ -24,7 +24,8 @@ from lca.results import AssessmentResult, Indicator
 AWARE_WORLD_AVERAGE = {
     "code": "aware-world-average",
     "message": "water scarcity uses the AWARE 1.2 world-average factor (42.95 m3 world-eq per "
-               "m3 consumed, EF 3.1) for all water; country factors are not in the project yet"}
+               "m3 consumed, EF 3.1) for water on biosphere3's 'Water' flows; only water on the "
+               "country flows 'Water, consumed, <ISO3>' gets a country factor"}
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False) -> SetupReport:
@@ -147,7 +148,8 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
     for kind in ("input", "output"):  # tokens the unit carries, stated apart (prefill vs decode)
         if f"{kind}_tokens_per_request" in values and unit.activity == "request":
             functional_unit[f"{kind}_tokens"] = amount * float(values[f"{kind}_tokens_per_request"])
-    warnings = list(warnings) + [AWARE_WORLD_AVERAGE]
+    if not any(w["code"].startswith("aware-") for w in warnings):
+        warnings = list(warnings) + [AWARE_WORLD_AVERAGE]
     return AssessmentResult(
         service=svc.service.id, service_name=svc.service.name,
         functional_unit=functional_unit,

@@ -46,19 +46,57 @@ def test_market_intensity_matches_shares_times_factors(project, iso3):
         assert 0.40 <= lca.score <= 0.50
 
 
-def test_water_mass_balance_per_technology(project):
+def test_water_mass_balance_and_country_flows(project):
+    """Every market: withdrawal = evaporation + release; evaporation on the country's own
+    water flow where AWARE has a factor for the country (world flow for WORLD)."""
     import bw2data as bd
 
+    from lca.bw.setup import inventory_root
+    from lca.data.water import country_factors
+
+    regional = set(country_factors(inventory_root()))
+    markets = 0
     for act in bd.Database("genai-electricity"):
-        if not act["code"].startswith("electricity-technology-"):
+        if act["code"].startswith("electricity-technology-"):
+            assert not list(act.biosphere()) or all(
+                "Water" not in e.input["name"] for e in act.biosphere())
             continue
-        flows = {(e.input["name"], e.input["categories"]): e["amount"] for e in act.biosphere()}
-        withdrawal = flows[("Water, cooling, unspecified natural origin",
-                            ("natural resource", "in water"))]
-        consumption = flows[("Water", ("air",))]
-        release = flows[("Water", ("water", "surface water"))]
-        assert withdrawal == pytest.approx(consumption + release, rel=1e-6, abs=1e-9), act["code"]
-        assert consumption >= 0 and release >= 0
+        flows = {(e.input["name"], e.input["categories"]): e["amount"] for e in act.biosphere()
+                 if "Water" in e.input["name"]}
+        withdrawal = flows.pop(("Water, cooling, unspecified natural origin",
+                                ("natural resource", "in water")))
+        release = flows.pop(("Water", ("water", "surface water")))
+        ((name, cats), evaporation), = flows.items()
+        assert cats == ("air",)
+        country = act["properties"].get("parent") or act["location"]
+        assert name == (f"Water, consumed, {country}" if country in regional else "Water")
+        assert withdrawal == pytest.approx(evaporation + release, rel=1e-6, abs=1e-9), act["code"]
+        markets += 1
+    assert markets >= 150
+
+
+def test_aware_by_country_in_grid_water(grid_scores_all):
+    """AWARE per kWh = water consumption per kWh x the country's factor."""
+    from lca.bw.setup import inventory_root
+    from lca.data.water import country_factors
+
+    factors = country_factors(inventory_root())
+    for iso3 in ("FRA", "USA", "IRL", "CHN"):
+        s = grid_scores_all[("genai-electricity", f"electricity-{iso3}")]
+        assert s["water_scarcity"] == pytest.approx(s["water_consumption"] * factors[iso3],
+                                                    rel=1e-6)
+    world = grid_scores_all[("genai-electricity", "electricity-WORLD")]
+    assert world["water_scarcity"] == pytest.approx(world["water_consumption"] * 42.95, rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def grid_scores_all(data_dir):
+    from lca.bw.catalog import unit_scores
+    from lca.bw.project import use_project
+    from lca.bw.setup import method_names
+
+    with use_project():
+        return unit_scores("genai-electricity", {k: s["name"] for k, s in method_names().items()})
 
 
 TOLERANCE = 0.30  # relative; documented in inventories/background/electricity/README.md

@@ -165,3 +165,16 @@ def test_fine_tuning_campaign_is_amortised_like_training(base, data_dir, tmp_pat
     assert _gwp(new, "fine_tuning-measured") == pytest.approx(expected, rel=1e-6)
     assert new.indicators["climate_change"].by_stage["fine-tuning"] > 0
     assert _gwp(new, "training") == pytest.approx(_gwp(base, "training"), rel=1e-6)
+
+
+def test_onsite_and_grid_water_use_the_country_aware_factor(base):
+    """US datacentre: AWARE of on-site and grid water = m3 consumed x the USA factor."""
+    from lca.bw.setup import inventory_root
+    from lca.data.water import country_factors
+
+    usa = country_factors(inventory_root())["USA"]
+    for code in ("inference-onsite-water", "inference-electricity"):
+        consumed = base.indicators["water_consumption"].by_activity[code]
+        assert base.indicators["water_scarcity"].by_activity[code] == pytest.approx(
+            consumed * usa, rel=1e-6)
+    assert [w["code"] for w in base.warnings if w["code"].startswith("aware-")] == ["aware-country"]

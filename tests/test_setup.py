@@ -25,17 +25,25 @@ def test_project_contents(project):
     assert len(ours) == 4 and len(bd.methods) == 4  # nothing but what we use
 
 
-@pytest.mark.parametrize("method, base_cfs, extra, unit", [
-    (("genai-lca", "climate change", "GWP100", "IPCC 2021"), 226, 4, "kg CO2-Eq"),
-    (("genai-lca", "water consumption", "WCP", "m3"), 5, 1, "cubic meter"),
-    (("genai-lca", "water scarcity", "AWARE", "m3 world-eq"), 5, 1, "m3 world-Eq deprived"),
-    (("genai-lca", "abiotic depletion", "elements", "EF 3.1"), 148, 1, "kg Sb-Eq"),
+@pytest.mark.parametrize("method, base_cfs, extra, unit, regional", [
+    (("genai-lca", "climate change", "GWP100", "IPCC 2021"), 226, 4, "kg CO2-Eq", False),
+    (("genai-lca", "water consumption", "WCP", "m3"), 5, 1, "cubic meter", True),
+    (("genai-lca", "water scarcity", "AWARE", "m3 world-eq"), 5, 1, "m3 world-Eq deprived", True),
+    (("genai-lca", "abiotic depletion", "elements", "EF 3.1"), 148, 1, "kg Sb-Eq", False),
 ])
-def test_methods_hold_packaged_and_extension_factors(project, method, base_cfs, extra, unit):
+def test_methods_hold_packaged_and_extension_factors(project, method, base_cfs, extra, unit,
+                                                     regional):
     import bw2data as bd
 
+    from lca.bw.setup import inventory_root
+    from lca.data.water import country_factors
+
+    factors = country_factors(inventory_root())
     cfs = _cfs(method)
-    assert len(cfs) == base_cfs + extra
+    assert len(cfs) == base_cfs + extra + (len(factors) if regional else 0)
+    if regional:  # one CF per country water flow: 1 for consumption, AWARE for scarcity
+        fra = cfs[("genai-biosphere-water", "water-consumed-FRA")]
+        assert fra == (1.0 if "consumption" in method[1] else pytest.approx(factors["FRA"]))
     assert bd.methods[method]["unit"] == unit
     precharacterised = [k for k in cfs if k[0] == "genai-biosphere-ext" and "precharacterised" in k[1]]
     assert len(precharacterised) == 1 and cfs[precharacterised[0]] == 1

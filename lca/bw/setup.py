@@ -36,6 +36,7 @@ CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
 #: Databases built from sourced data tables by pure builders: database -> module whose
 #: ``build(root) -> SourcedFile`` turns ``inventories/background/...`` tables into records.
 TABLE_BUILDERS = {
+    "genai-biosphere-water": "lca.data.water",
     "genai-electricity": "lca.data.electricity",
     "genai-hardware": "lca.data.hardware",
     "genai-datacenter": "lca.data.datacenter",
@@ -127,7 +128,8 @@ def _methods_digest(root: Path) -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(version("bw2io").encode())
-    h.update((root / "methods" / "methods.yaml").read_bytes())
+    for name in ("methods.yaml", "aware_country.csv"):
+        h.update((root / "methods" / name).read_bytes())
     return h.hexdigest()
 
 
@@ -157,6 +159,12 @@ def build_methods(root: Path, sources: dict) -> list[dict]:
                                     dataset=s["key"], field="from_bw2io"))
             continue
         cfs = [(tuple(e["input"]), e["amount"]) for e in base["exchanges"]]
+        regional = s.get("regional_water")
+        if regional is not None:  # one CF per country flow: 1, or the country's AWARE factor
+            from lca.data.water import DATABASE, country_factors
+
+            cfs += [((DATABASE, f"water-consumed-{iso3}"), 1.0 if regional == "one" else cf)
+                    for iso3, cf in country_factors(root).items()]
         for e in s.get("extra", []):
             if e["source"] not in sources:
                 problems.append(Problem(f"unknown source '{e['source']}'", file=path,

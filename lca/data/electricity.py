@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Uncertainty
+from lca.data.water import country_factors, flow_name
 
 DATABASE = "genai-electricity"
 _SHARE_PREFIX = "share_"
@@ -28,35 +29,50 @@ _WATER = {  # biosphere3 flow name and categories for each water column
 def build(root: Path) -> SourcedFile:
     """The ``genai-electricity`` records from ``<root>/background/electricity``."""
     folder = root / "background" / "electricity"
-    return SourcedFile(str(folder), electricity_inventory(folder),
-                       table_digest(folder, __file__))
+    digest = table_digest(folder, __file__) + table_digest(root / "methods")  # + AWARE flows
+    return SourcedFile(str(folder), electricity_inventory(folder), digest)
 
 
 def technology_activity(row: dict[str, str]) -> Activity:
+    """One kWh of a technology: its life-cycle GHG. Its water (L/kWh) is kept as properties
+    and written by the markets, where the country is known (AWARE by country)."""
     ghg, lo, hi = (float(row[k]) for k in ("ghg_g_per_kwh", "ghg_min_g_per_kwh",
                                              "ghg_max_g_per_kwh"))
     unc = Uncertainty(type="triangular", minimum=lo / 1000, maximum=hi / 1000) \
         if lo < ghg < hi else None
-    exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
-                          amount=ghg / 1000, unit="kg CO2-Eq", source=row["ghg_source"],
-                          uncertainty=unc, comment=row["ghg_basis"])]
-    for column, (flow, cats) in _WATER.items():
-        source = row["water_consumption_source"] if "consumption" in column \
-            else row["water_withdrawal_source"] or row["water_consumption_source"]
-        exchanges.append(Exchange(flow=flow, categories=cats, amount=float(row[column]),
-                                  unit="L", source=source))
     return Activity(code=f"electricity-technology-{row['technology_id']}",
                     name=f"electricity production, {row['name']}", unit="kilowatt hour",
                     reference_product="electricity, high voltage", location="GLO",
-                    comment=row.get("notes") or None, exchanges=exchanges)
+                    comment=row.get("notes") or None,
+                    properties={col: float(row[col]) for col in _WATER},
+                    exchanges=[Exchange(flow="GWP100, pre-characterised", categories=["air"],
+                                        amount=ghg / 1000, unit="kg CO2-Eq",
+                                        source=row["ghg_source"], uncertainty=unc,
+                                        comment=row["ghg_basis"])])
 
 
-def market_activity(row: dict[str, str], default_tech: dict[str, str]) -> Activity:
+def water_exchanges(water: dict[str, float], iso3: str, regional: set[str], note: str
+                    ) -> list[Exchange]:
+    """Withdrawal, evaporation and release (withdrawal = evaporation + release); the
+    evaporation goes on the country's water flow when AWARE has a factor for it."""
+    out = []
+    for col, (flow, cats) in _WATER.items():
+        if "consumption" in col and iso3 in regional:
+            flow = flow_name(iso3)
+        out.append(Exchange(flow=flow, categories=cats, amount=water[col], unit="L",
+                            source="macknick-2012-erl", comment=note))
+    return out
+
+
+def market_activity(row: dict[str, str], default_tech: dict[str, str],
+                    water: dict[str, float], regional: set[str]) -> Activity:
     source = row["source"].split(";")[-1]
     exchanges = [Exchange(input=default_tech[col[len(_SHARE_PREFIX):]], amount=float(v),
                           unit="kWh", source=source)
                  for col, v in row.items()
                  if col.startswith(_SHARE_PREFIX) and v and float(v) > 0]
+    exchanges += water_exchanges(water, row["iso3"], regional,
+                                 "generation share x technology water (Macknick et al. 2012)")
     published = row.get("published_intensity_g_per_kwh")
     return Activity(
         code=f"electricity-{row['iso3']}",
@@ -76,17 +92,16 @@ def mix_water_l_per_kwh(mix: dict[str, str], techs: list[dict[str, str]]) -> dic
             for col in _WATER}
 
 
-def subnational_activity(row: dict[str, str], parent_water: dict[str, float]) -> Activity:
+def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
+                         regional: set[str]) -> Activity:
     """Intensity-only grid of a state/province: published GHG rate; water of the parent
     country's mix (no open subnational water data)."""
     sources = row["source"].split(";")
     exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
                           amount=float(row["intensity_g_per_kwh"]) / 1000, unit="kg CO2-Eq",
                           source=sources[0], comment=row["intensity_basis"])]
-    exchanges += [Exchange(flow=flow, categories=cats, amount=parent_water[col], unit="L",
-                           source="macknick-2012-erl",
-                           comment=f"water of the {row['parent_iso3']} mix (proxy)")
-                  for col, (flow, cats) in _WATER.items()]
+    exchanges += water_exchanges(parent_water, row["parent_iso3"], regional,
+                                 f"water of the {row['parent_iso3']} mix (proxy)")
     return Activity(
         code=f"electricity-{row['region_id']}",
         name=f"electricity, intensity only, {row['region_name']} ({row['year']})",
@@ -108,11 +123,12 @@ def electricity_inventory(folder: Path) -> InventoryFile:
                     for r in techs if r["default_for_mix"] == "True"}
     mixes = read_table(folder / "country_mix.csv")
     water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}
+    regional = set(country_factors(folder.parents[1]))
     return InventoryFile(
         database=DATABASE,
         description="Location-based grid electricity: technology processes, country mixes "
                     "and intensity-only US states and Chinese provinces",
         activities=[technology_activity(r) for r in techs]
-        + [market_activity(r, default_tech) for r in mixes]
-        + [subnational_activity(r, water[r["parent_iso3"]])
+        + [market_activity(r, default_tech, water[r["iso3"]], regional) for r in mixes]
+        + [subnational_activity(r, water[r["parent_iso3"]], regional)
            for r in read_table(folder / "subnational_intensity.csv")])

@@ -196,7 +196,7 @@ class _Builder:
                              categories=["natural resource", "in water"],
                              formula=f"wue_l_per_kwh * {it_kwh}", unit="L",
                              comment="on-site withdrawal taken equal to evaporation"),
-                    Exchange(flow="Water", categories=["air"],
+                    Exchange(flow=self.water_flow(), categories=["air"],
                              formula=f"wue_l_per_kwh * {it_kwh}", unit="L",
                              comment="on-site evaporation = WUE x IT energy")]))
         top = Activity(code=code, name=name, unit=unit, stage=stage, source=MODEL_SOURCE,
@@ -220,6 +220,32 @@ class _Builder:
         return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
                         unit=unit, stage="manufacture", substage=substage, source=MODEL_SOURCE,
                         exchanges=exchanges)
+
+    def site_country(self) -> str | None:
+        """ISO3 of the datacentre: the grid location, or its parent for a region."""
+        loc = self.spec.electricity.location
+        if not loc:
+            return None
+        parent = self.known.properties.get((ELECTRICITY_DB, f"electricity-{loc}"), {}).get("parent")
+        return parent or loc
+
+    def water_flow(self) -> str:
+        """On-site evaporation on the country's water flow when AWARE has a factor for it
+        (reported once as a coded warning either way)."""
+        from lca.data.water import flow_name
+
+        iso3 = self.site_country()
+        regional = iso3 is not None and (flow_name(iso3), ("air",)) in self.known.flows
+        if not any(w["code"].startswith("aware-") for w in self.warnings):
+            self.warnings.append(
+                {"code": "aware-country", "message":
+                 f"water scarcity of on-site and grid water uses the AWARE factor of {iso3} "
+                 "(non-agricultural, inventories/methods/aware_country.csv); embodied water "
+                 "uses the world average (42.95)"} if regional else
+                {"code": "aware-world-average", "message":
+                 f"no AWARE country factor for '{iso3}': on-site water uses the world average "
+                 "(42.95 m3 world-eq per m3, EF 3.1)"})
+        return flow_name(iso3) if regional else "Water"
 
     def end_of_life(self) -> str:
         """The service's end-of-life activity (cut-off), per kg of retired hardware."""
