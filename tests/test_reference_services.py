@@ -178,3 +178,19 @@ def test_onsite_and_grid_water_use_the_country_aware_factor(base):
         assert base.indicators["water_scarcity"].by_activity[code] == pytest.approx(
             consumed * usa, rel=1e-6)
     assert [w["code"] for w in base.warnings if w["code"].startswith("aware-")] == ["aware-country"]
+
+
+def test_market_based_electricity_is_an_explicit_labelled_option(base, data_dir, tmp_path):
+    """A supplier's market-based factor (here 0.1 kg/kWh) replaces the grid mix for the
+    service's electricity, and the provenance says so."""
+    from lca.api import assess
+
+    path = _variant(tmp_path, "electricity: {location: USA}",
+                    "electricity: {location: USA, basis: market-based}", "market")
+    path.write_text(path.read_text().replace("parameters:\n", (
+        "parameters:\n  - {name: grid_gwp_kg_per_kwh, amount: 0.1, unit: kg CO2-Eq / kWh, "
+        "source: genai-lca-reference-serving-assumptions}\n"), 1))
+    new = assess(path, data_dir=data_dir)
+    it_kwh = base.energy_by_stage_kwh["inference"]  # facility kWh per request
+    assert _gwp(new, "inference-electricity") == pytest.approx(it_kwh * 0.1, rel=1e-6)
+    assert new.provenance["allocation"]["electricity"]["basis"] == "market-based"
