@@ -171,12 +171,13 @@ def compile(service: str | os.PathLike, *, fu: str | None = None,
 
 def uncertainty(service: str | os.PathLike, samples: int = 1000, *, seed: int | None = None,
                 fu: str | None = None, data_dir: str | os.PathLike | None = None,
-                progress: bool = False):
-    """Monte Carlo of ``service`` (:class:`~lca.analysis.uncertainty.UncertaintyResult`)."""
+                progress: bool = False, scheduler: str | None = None):
+    """Monte Carlo of ``service`` (:class:`~lca.analysis.uncertainty.UncertaintyResult`);
+    ``scheduler``: local (default), processes, or tcp://HOST:PORT of a Dask cluster."""
     from lca.analysis.uncertainty import run
 
     return run(compile(service, fu=fu, data_dir=data_dir), samples, seed=seed,
-               progress=progress)
+               progress=progress, scheduler=scheduler)
 
 
 def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):

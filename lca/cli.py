@@ -147,12 +147,14 @@ def uncertainty(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Write the samples (.parquet or .csv)."),
+    scheduler: str = typer.Option("local", "--scheduler", help="local, processes, or "
+                                  "tcp://HOST:PORT of a Dask scheduler."),
 ) -> None:
     """Monte Carlo over the service's parameter and exchange distributions."""
     from lca.api import uncertainty as do_uncertainty
 
     result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                            progress=not _STATE["quiet"])
+                            progress=not _STATE["quiet"], scheduler=scheduler)
     summary = result.summary()
     if out is not None:
         frame = result.to_frame()

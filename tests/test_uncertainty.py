@@ -65,3 +65,18 @@ def test_cli_json_and_parquet(project, tmp_path, capsys):
     frame = pd.read_parquet(out)
     assert set(frame.columns) == {"sample", "stage", "indicator", "value"}
     assert frame["sample"].nunique() == 2000
+
+
+def test_dask_cluster_gives_the_single_process_samples(model):
+    """A real LocalCluster with 2 worker processes on loopback: same seed, same samples,
+    whatever the batch size."""
+    from dask.distributed import Client, LocalCluster
+
+    from lca.analysis.uncertainty import run
+
+    local = run(model, 30_000, seed=11)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster):
+        remote = run(model, 30_000, seed=11, scheduler=cluster.scheduler_address, batch=10_000)
+    np.testing.assert_array_equal(local.total, remote.total)
+    np.testing.assert_array_equal(local.by_stage, remote.by_stage)

@@ -77,17 +77,63 @@ def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence
     return out["total"], out["by_stage"]
 
 
-def run(model: CompiledModel, n: int, *, seed: int | None = None, progress: bool = False
-        ) -> UncertaintyResult:
-    """``n`` Monte Carlo samples of ``model`` in this process."""
-    chunks = chunk_seeds(seed, n)
-    iterator = chunks
-    if progress and n > 5 * CHUNK:
-        from tqdm import tqdm
+def run(model: CompiledModel, n: int, *, seed: int | None = None, progress: bool = False,
+        scheduler: str | None = None, batch: int = 5 * CHUNK) -> UncertaintyResult:
+    """``n`` Monte Carlo samples of ``model``.
 
-        iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
-    parts = [evaluate_chunk(model, size, seq) for size, seq in iterator]
+    ``scheduler``: ``None``/``"local"`` in this process; ``"processes"`` a temporary
+    ``dask.distributed`` cluster of local worker processes; ``"tcp://HOST:PORT"`` an existing
+    cluster. ``batch`` samples go to each task (rounded to whole chunks). Results are the
+    same for the same seed whatever the scheduler, workers or batch size.
+    """
+    chunks = chunk_seeds(seed, n)
+    if scheduler in (None, "local"):
+        iterator = chunks
+        if progress and n > 5 * CHUNK:
+            from tqdm import tqdm
+
+            iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
+        parts = [evaluate_chunk(model, size, seq) for size, seq in iterator]
+    else:
+        parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress)
     det = model.evaluate(model.parameter_values(1))["total"][0]
     return UncertaintyResult(list(model.spec.indicators), list(model.stage_names),
                              np.concatenate([p[0] for p in parts]),
                              np.concatenate([p[1] for p in parts]), det, seed)
+
+
+def evaluate_chunks(model: CompiledModel, chunks: list[tuple[int, np.random.SeedSequence]]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Several chunks in one task (fewer, larger tasks for a cluster)."""
+    parts = [evaluate_chunk(model, size, seq) for size, seq in chunks]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool):
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler == "processes":
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    elif scheduler.startswith("tcp://"):
+        client = Client(scheduler)
+    else:
+        from lca.errors import InputError, Problem
+
+        raise InputError(Problem(f"unknown scheduler '{scheduler}'; use local, processes or "
+                                 "tcp://HOST:PORT", field="--scheduler"))
+    try:
+        remote = client.scatter(model, broadcast=True)
+        groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
+        futures = client.map(evaluate_chunks, [remote] * len(groups), groups, pure=False)
+        if progress:
+            from dask.distributed import progress as show
+
+            show(futures)
+        return client.gather(futures)  # in submission order: same as the local run
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
