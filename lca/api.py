@@ -180,6 +180,18 @@ def uncertainty(service: str | os.PathLike, samples: int = 1000, *, seed: int | 
                progress=progress, scheduler=scheduler)
 
 
+def compare(services: list[str | os.PathLike], samples: int = 1000, *,
+            seed: int | None = None, fu: str | None = None,
+            data_dir: str | os.PathLike | None = None, scheduler: str | None = None):
+    """Paired comparison of services with common random numbers
+    (:class:`~lca.analysis.compare.Comparison`; ``.pairs()`` is the table)."""
+    from lca.analysis.compare import compare as run_compare
+
+    models = {load_service(s).file.service.id: compile(s, fu=fu, data_dir=data_dir)
+              for s in services}
+    return run_compare(models, samples, seed=seed, scheduler=scheduler)
+
+
 def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):
     """The service's stage graph (:class:`networkx.DiGraph`, see :mod:`lca.bw.graph`)."""
     from lca.bw.graph import service_graph

@@ -171,6 +171,32 @@ def uncertainty(
         typer.echo(f"{samples} samples, seed {seed}\n" + summary.to_string(float_format="%.4g"))
 
 
+@app.command()
+def compare(
+    services: list[Path] = typer.Argument(..., help="Two or more service files."),
+    samples: int = typer.Option(1000, "--samples", "-n", min=2, help="Monte Carlo samples."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed (common to all services)."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id (all services)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    scheduler: str = typer.Option("local", "--scheduler", help="local, processes, or "
+                                  "tcp://HOST:PORT of a Dask scheduler."),
+) -> None:
+    """Paired comparison (common random numbers): A/B, A-B and P(A < B) per indicator."""
+    from lca.api import compare as do_compare
+    from lca.errors import InputError, Problem
+
+    if len(services) < 2:
+        raise InputError(Problem("compare needs at least two service files", field="SERVICES"))
+    frame = do_compare(services, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
+                       scheduler=scheduler).pairs()
+    if fmt == Format.json:
+        typer.echo(frame.to_json(orient="records", indent=2))
+    elif fmt == Format.csv:
+        typer.echo(frame.to_csv(index=False))
+    else:
+        typer.echo(frame.to_string(index=False, float_format="%.4g"))
+
+
 class Method(str, Enum):
     oat = "oat"
     morris = "morris"

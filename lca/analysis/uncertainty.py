@@ -65,19 +65,26 @@ def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
     """(size, seed sequence) of each chunk of ``n`` samples."""
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     sizes = [min(CHUNK, n - start) for start in range(0, n, CHUNK)]
-    return list(zip(sizes, root.spawn(len(sizes))))
+    # the children root.spawn() would give, derived without mutating root (so several
+    # models can share it: common random numbers)
+    return [(size, np.random.SeedSequence(root.entropy,
+                                          spawn_key=tuple(root.spawn_key) + (i,)))
+            for i, size in enumerate(sizes)]
 
 
 def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Sample and evaluate one chunk (what a worker runs)."""
-    rng = np.random.default_rng(seq)
-    out = model.evaluate(model.parameter_values(size, seed=rng, uncertain=True),
-                         uncertain_exchanges=True, seed=rng)
+    # derived, not spawned: spawning mutates the sequence, and a chunk must replay exactly
+    params_seq, exchanges_seq = (np.random.SeedSequence(seq.entropy,
+                                                        spawn_key=tuple(seq.spawn_key) + (k,))
+                                 for k in (0, 1))
+    out = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
+                         uncertain_exchanges=True, seed=np.random.default_rng(exchanges_seq))
     return out["total"], out["by_stage"]
 
 
-def run(model: CompiledModel, n: int, *, seed: int | None = None, progress: bool = False,
+def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None, progress: bool = False,
         scheduler: str | None = None, batch: int = 5 * CHUNK) -> UncertaintyResult:
     """``n`` Monte Carlo samples of ``model``.
 

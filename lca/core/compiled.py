@@ -107,8 +107,11 @@ class CompiledModel:
                          uncertain: bool = False,
                          fixed: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Values of every parameter for ``n`` samples (deterministic when not ``uncertain``);
-        ``fixed`` overrides given parameters (arrays of length ``n``)."""
-        rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
+        ``fixed`` overrides given parameters (arrays of length ``n``). A
+        :class:`numpy.random.SeedSequence` seed gives each parameter its own stream keyed by
+        its name (common random numbers across models)."""
+        rng = np.random.default_rng(seed) if not isinstance(
+            seed, (np.random.Generator, np.random.SeedSequence)) else seed
         base: dict[str, Any] = {}
         formulas: dict[str, str] = {}
         for p in self.spec.parameters:
@@ -117,7 +120,7 @@ class CompiledModel:
             elif p.formula:
                 formulas[p.name] = p.formula
             elif uncertain and p.distribution is not None:
-                base[p.name] = p.distribution.sample(p.amount, n, rng)
+                base[p.name] = p.distribution.sample(p.amount, n, _stream(rng, p.name))
             else:
                 base[p.name] = np.full(n, p.amount)
         return {k: np.broadcast_to(np.asarray(v, dtype=float), (n,))
@@ -171,6 +174,19 @@ class CompiledModel:
 
     def __reduce__(self):
         return (CompiledModel, (self.spec, self.root, self.amount))
+
+
+def _stream(seed: np.random.Generator | np.random.SeedSequence, name: str
+            ) -> np.random.Generator:
+    """The random stream of parameter ``name``: from a SeedSequence, one child per name, so
+    two models sharing a parameter name draw the same values (common random numbers);
+    from a Generator, that generator."""
+    if isinstance(seed, np.random.SeedSequence):
+        import zlib
+
+        return np.random.default_rng(np.random.SeedSequence(
+            seed.entropy, spawn_key=tuple(seed.spawn_key) + (zlib.crc32(name.encode()),)))
+    return seed
 
 
 def _consumer_first_order(spec: ForegroundSpec) -> list[int]:
