@@ -21,11 +21,11 @@ def model(data_dir):
 
 
 def test_same_seed_same_samples_whatever_the_length(model):
-    from lca.analysis.uncertainty import run
+    from lca.analysis.uncertainty import CHUNK, run
 
-    long, short = run(model, 25_000, seed=1), run(model, 10_000, seed=1)
-    np.testing.assert_array_equal(long.total[:10_000], short.total)
-    assert not np.array_equal(run(model, 10_000, seed=2).total, short.total)
+    long, short = run(model, 5 * CHUNK // 2, seed=1), run(model, CHUNK, seed=1)
+    np.testing.assert_array_equal(long.total[:CHUNK], short.total)
+    assert not np.array_equal(run(model, CHUNK, seed=2).total, short.total)
 
 
 def test_no_distribution_means_no_spread(data_dir):
@@ -72,11 +72,12 @@ def test_dask_cluster_gives_the_single_process_samples(model):
     whatever the batch size."""
     from dask.distributed import Client, LocalCluster
 
-    from lca.analysis.uncertainty import run
+    from lca.analysis.uncertainty import CHUNK, run
 
-    local = run(model, 30_000, seed=11)
+    n = 5 * CHUNK // 2  # three chunks, spread over two tasks of two chunks at most
+    local = run(model, n, seed=11)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster):
-        remote = run(model, 30_000, seed=11, scheduler=cluster.scheduler_address, batch=10_000)
+        remote = run(model, n, seed=11, scheduler=cluster.scheduler_address, batch=2 * CHUNK)
     np.testing.assert_array_equal(local.total, remote.total)
     np.testing.assert_array_equal(local.by_stage, remote.by_stage)
