@@ -189,12 +189,7 @@ def compare(
         raise InputError(Problem("compare needs at least two service files", field="SERVICES"))
     frame = do_compare(services, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
                        scheduler=scheduler).pairs()
-    if fmt == Format.json:
-        typer.echo(frame.to_json(orient="records", indent=2))
-    elif fmt == Format.csv:
-        typer.echo(frame.to_csv(index=False))
-    else:
-        typer.echo(frame.to_string(index=False, float_format="%.4g"))
+    _emit_frame(frame, fmt)
 
 
 class Method(str, Enum):
@@ -235,12 +230,7 @@ def sensitivity(
         sensitivity_figure(frame, "climate_change", method=method.value,
                            unit="kg CO2-eq").savefig(out, dpi=150)
         log.info("wrote %s", out)
-    if fmt == Format.json:
-        typer.echo(frame.to_json(orient="records", indent=2))
-    elif fmt == Format.csv:
-        typer.echo(frame.to_csv(index=False))
-    else:
-        typer.echo(frame.to_string(index=False, float_format="%.4g"))
+    _emit_frame(frame, fmt)
 
 
 class CatalogName(str, Enum):
@@ -263,6 +253,16 @@ def catalog(
     rows = do_catalog(category.value, data_dir=_STATE["data_dir"])
     _emit({Format.table: records_to_text, Format.json: records_to_json,
            Format.csv: records_to_csv}[fmt](rows), out)
+
+
+def _emit_frame(frame, fmt: Format) -> None:
+    """A pandas table as JSON records, CSV or aligned text."""
+    if fmt == Format.json:
+        typer.echo(frame.to_json(orient="records", indent=2))
+    elif fmt == Format.csv:
+        typer.echo(frame.to_csv(index=False))
+    else:
+        typer.echo(frame.to_string(index=False, float_format="%.4g"))
 
 
 def _emit(text: str, out: Path | None) -> None:
