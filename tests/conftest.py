@@ -68,3 +68,20 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300
     return subprocess.run([sys.executable, "-m", "lca.cli", *args], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT,
                           env={**os.environ, **(env or {})})
+
+
+def formula_amounts_after_brightway_recalculation(database: str) -> tuple[dict, dict]:
+    """(before, after): amounts of every formula exchange of ``database`` as written, and
+    after bw2data's own recalculation (what Activity Browser runs on the parameters)."""
+    import bw2data as bd
+    from bw2data.parameters import ActivityParameter, DatabaseParameter, Group
+
+    def amounts():
+        return {(e.input.key, e.output.key): e["amount"] for a in bd.Database(database)
+                for e in a.exchanges() if "formula" in e}
+
+    before = amounts()
+    DatabaseParameter.recalculate(database)
+    for group in Group.select().where(Group.name.startswith(database + ":")):
+        ActivityParameter.recalculate_exchanges(group.name)
+    return before, amounts()

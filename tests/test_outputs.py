@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import SERVICE, run_cli
+from conftest import SERVICE, formula_amounts_after_brightway_recalculation, run_cli
 from lca.cli import main
 
 INDICATORS = ["climate_change", "water_consumption", "water_scarcity",
@@ -80,18 +80,8 @@ def test_reference_agrees_with_plain_bw2calc(data_dir, project, fu):
 def test_brightway_recalculation_reproduces_our_amounts(reference, project):
     """Activity Browser recomputes formulas with Brightway's own machinery: it must find
     the amounts our safe evaluator wrote."""
-    import bw2data as bd
-    from bw2data.parameters import ActivityParameter, DatabaseParameter, Group
-
-    db = "genai-service-chat-70b-h100-activities"
-    before = {(e.input.key, e.output.key): e["amount"] for a in bd.Database(db)
-              for e in a.exchanges() if "formula" in e}
+    before, after = formula_amounts_after_brightway_recalculation("genai-service-chat-70b-h100-activities")
     assert len(before) >= 15
-    DatabaseParameter.recalculate(db)
-    for group in Group.select().where(Group.name.startswith(db + ":")):
-        ActivityParameter.recalculate_exchanges(group.name)
-    after = {(e.input.key, e.output.key): e["amount"] for a in bd.Database(db)
-             for e in a.exchanges() if "formula" in e}
     assert after.keys() == before.keys()
     for k in before:
         assert after[k] == pytest.approx(before[k], rel=1e-12), k

@@ -70,28 +70,3 @@ class BackgroundSampler:
         for s in range(n):
             out[s] = self.CB @ self.solve(self.sample_matrix(rng), f, x0)
         return out
-
-
-def synthetic(n: int, seed: int = 42, sigma: float = 0.2):
-    """A :class:`BackgroundSampler` on ``shared/bench/synth_background.py``'s ecoinvent-like
-    system (inputs lognormal with ``sigma``), and a demand on its first role process."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[3] / "shared" / "bench" / "synth_background.py"
-    spec = importlib.util.spec_from_file_location("synth_background", path)
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    bg = synth.background(n, seed=seed)
-    rows = np.concatenate([np.arange(n), bg["tech_rows"]])
-    cols = np.concatenate([np.arange(n), bg["tech_cols"]])
-    vals = np.concatenate([np.ones(n), -bg["tech_amounts"]])
-    A = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
-    A.sort_indices()
-    sig = np.where(A.data < 0, sigma, 0.0)
-    B = sp.csc_matrix((bg["bio_amounts"], (bg["bio_rows"], bg["bio_cols"])),
-                      shape=(synth.N_BIO, n))
-    CB = (sp.csr_matrix(bg["cfs"]) @ B).toarray()
-    f = np.zeros(n)
-    f[list(synth.role_index(n).values())[:5]] = 1.0
-    return BackgroundSampler(A, sig, CB), f, bg, synth
