@@ -151,12 +151,22 @@ def uncertainty(
                                   "tcp://HOST:PORT of a Dask scheduler."),
 ) -> None:
     """Monte Carlo over the service's parameter and exchange distributions."""
-    from lca.api import uncertainty as do_uncertainty
+    from lca.analysis.uncertainty import ParquetSink, run
+    from lca.api import compile as do_compile
 
-    result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                            progress=not _STATE["quiet"], scheduler=scheduler)
+    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"])
+    stream = out is not None and out.suffix.lower() == ".parquet" and scheduler == "local"
+    sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) if stream else None
+    try:  # Parquet output streams chunk by chunk: memory stays bounded at 10^6 samples
+        result = run(model, samples, seed=seed, progress=not _STATE["quiet"],
+                     scheduler=scheduler, sink=sink)
+    finally:
+        if sink is not None:
+            sink.close()
     summary = result.summary()
-    if out is not None:
+    if sink is not None:
+        log.info("wrote %d rows to %s", sink.rows, out)
+    elif out is not None:
         frame = result.to_frame()
         if out.suffix.lower() == ".parquet":
             frame.to_parquet(out, index=False)

@@ -48,18 +48,47 @@ class UncertaintyResult:
 
     def to_frame(self):
         """Tidy samples: one row per (sample, indicator, stage), plus stage 'total'."""
-        import pandas as pd
+        return tidy(self.indicators, self.stages, 0, self.total, self.by_stage)
 
-        n, s, i = self.by_stage.shape
-        stages = pd.DataFrame({
-            "sample": np.repeat(np.arange(n), s * i),
-            "stage": np.tile(np.repeat(self.stages, i), n),
-            "indicator": np.tile(self.indicators, n * s),
-            "value": self.by_stage.reshape(-1)})
-        totals = pd.DataFrame({"sample": np.repeat(np.arange(n), i), "stage": "total",
-                               "indicator": np.tile(self.indicators, n),
-                               "value": self.total.reshape(-1)})
-        return pd.concat([stages, totals], ignore_index=True)
+
+def tidy(indicators: list[str], stages: list[str], first: int, total: np.ndarray,
+         by_stage: np.ndarray):
+    """Tidy rows (sample, stage, indicator, value) of samples ``first, first + 1, ...``."""
+    import pandas as pd
+
+    n, s, i = by_stage.shape
+    samples = np.arange(first, first + len(total))
+    parts = [pd.DataFrame({"sample": np.repeat(samples, i), "stage": "total",
+                           "indicator": np.tile(indicators, len(total)),
+                           "value": total.reshape(-1)})]
+    if n:
+        parts.insert(0, pd.DataFrame({
+            "sample": np.repeat(samples, s * i), "stage": np.tile(np.repeat(stages, i), n),
+            "indicator": np.tile(indicators, n * s), "value": by_stage.reshape(-1)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+class ParquetSink:
+    """Writes each chunk's tidy rows to one Parquet file as it arrives (pyarrow)."""
+
+    def __init__(self, path, indicators: list[str], stages: list[str]):
+        self.path, self.indicators, self.stages = path, indicators, stages
+        self.writer, self.rows = None, 0
+
+    def __call__(self, first: int, total: np.ndarray, by_stage: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(tidy(self.indicators, self.stages, first, total, by_stage),
+                                     preserve_index=False)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema)
+        self.writer.write_table(table)
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
@@ -86,14 +115,19 @@ def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence
     return out["total"], out["by_stage"]
 
 
-def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None, progress: bool = False,
-        scheduler: str | None = None, batch: int = 5 * CHUNK) -> UncertaintyResult:
+def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None,
+        progress: bool = False, scheduler: str | None = None, batch: int = 5 * CHUNK,
+        sink=None) -> UncertaintyResult:
     """``n`` Monte Carlo samples of ``model``.
 
     ``scheduler``: ``None``/``"local"`` in this process; ``"processes"`` a temporary
     ``dask.distributed`` cluster of local worker processes; ``"tcp://HOST:PORT"`` an existing
     cluster. ``batch`` samples go to each task (rounded to whole chunks). Results are the
     same for the same seed whatever the scheduler, workers or batch size.
+
+    ``sink(first_sample, total, by_stage)``, if given, receives each chunk as it is done
+    (local runs), and the result then keeps only the totals, not the per-stage samples: this
+    is how 10^6 samples x stages x indicators stream to Parquet in bounded memory.
     """
     chunks = chunk_seeds(seed, n)
     if scheduler in (None, "local"):
@@ -102,7 +136,14 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
             from tqdm import tqdm
 
             iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
-        parts = [evaluate_chunk(model, size, seq) for size, seq in iterator]
+        parts, first = [], 0
+        for size, seq in iterator:
+            total, by_stage = evaluate_chunk(model, size, seq)
+            if sink is not None:
+                sink(first, total, by_stage)
+                by_stage = by_stage[:0]
+            parts.append((total, by_stage))
+            first += size
     else:
         parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress)
     det = model.evaluate(model.parameter_values(1))["total"][0]
