@@ -1,9 +1,9 @@
 """Per-unit scores of every activity of a database, and the ``catalog`` listings.
 
-:func:`unit_scores` solves the whole database at once: bw2calc builds the matrices for a
-demand of one unit of every activity, then one transposed solve per method on a single
-``splu`` factorisation gives the cumulative characterised score per unit of *every*
-activity (lambda = A^-T (C B)^T 1). That is exact, and much faster than one LCA per
+:func:`unit_scores` solves the whole database at once with
+:class:`lca.bw.compute.Factorised`: the matrices for a demand of one unit of every
+activity, factorised once, then one transposed solve per method gives the cumulative score
+per unit of *every* activity (lambda = A^-T (C B)^T 1). That is exact, and much faster than one LCA per
 activity (bw2calc has no "all unit processes" mode; its adjoint ``FastScoresOnlyMultiLCA``
 needs one demand per functional unit).
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 
 
 @dataclass(frozen=True)
@@ -44,26 +43,18 @@ CATEGORIES: dict[str, Category] = {
 
 def unit_scores(database: str, methods: dict[str, tuple]) -> dict[tuple, dict[str, float]]:
     """Cumulative score per unit of output of every activity of ``database``."""
-    import bw2calc as bc
     from bw2data.backends import ActivityDataset as AD
-    from scipy.sparse.linalg import splu
+
+    from lca.bw.compute import Factorised
 
     ids = dict(AD.select(AD.id, AD.code).where(AD.database == database).tuples())
-    keys = list(methods)
-    lca = bc.LCA({i: 1.0 for i in ids}, method=methods[keys[0]])
-    lca.lci()
-    A = lca.technosphere_matrix.tocsc()
-    lu = splu(A)
-    cols = {i: lca.dicts.activity[i] for i in ids}
+    fac = Factorised({i: 1.0 for i in ids}, next(iter(methods.values())))
+    cols = {i: fac.lca.dicts.activity[i] for i in ids}
     out: dict[tuple, dict[str, float]] = {(database, code): {} for code in ids.values()}
-    for n, key in enumerate(keys):
-        if n:
-            lca.switch_method(methods[key])
-        lca.lcia()
-        d = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
-        lam = lu.solve(d, trans="T")
+    for key, method in methods.items():
+        lam = fac.cumulative(fac.direct(method))
         for i, code in ids.items():
-            out[(database, code)][key] = float(lam[cols[i]])  # per unit of output
+            out[(database, code)][key] = float(lam[cols[i]])
     return out
 
 

@@ -37,22 +37,59 @@ class Solution:
     by_activity: dict[str, dict[tuple, float]]
 
 
+class Factorised:
+    """bw2calc's matrices for a demand, with the technosphere factorised once (SciPy splu).
+
+    The one place that turns a Brightway system into per-unit scores: ``direct(method)``
+    is d = (C B)^T 1, the characterised flows per unit of each activity; ``cumulative(d)``
+    solves A^T lambda = d, the score per unit of output of every activity;
+    ``grid_electricity()`` is the d of the energy indicator (kWh output of activities
+    tagged ``properties.energy == "grid electricity"``).
+    """
+
+    def __init__(self, demand: dict[int, float], method: tuple):
+        import bw2calc as bc
+        from scipy.sparse.linalg import splu
+
+        self.lca = bc.LCA(demand, method=method)
+        self.lca.lci()
+        self.method = method
+        self.A = self.lca.technosphere_matrix.tocsc()
+        self.lu = splu(self.A)
+
+    def direct(self, method: tuple) -> np.ndarray:
+        if method != self.method:
+            self.lca.switch_method(method)
+            self.method = method
+        self.lca.lcia()
+        return np.asarray((self.lca.characterization_matrix @ self.lca.biosphere_matrix)
+                          .sum(axis=0)).ravel()
+
+    def cumulative(self, d: np.ndarray) -> np.ndarray:
+        return self.lu.solve(d, trans="T")
+
+    def grid_electricity(self) -> np.ndarray:
+        from bw2data.backends import ActivityDataset as AD
+
+        r = np.zeros(self.A.shape[0])
+        col_of = self.lca.dicts.activity
+        for aid, data in AD.select(AD.id, AD.data).where(AD.id.in_(list(col_of))).tuples():
+            if (data.get("properties") or {}).get("energy") == "grid electricity":
+                col = col_of[aid]
+                r[col] = self.A[col, col]
+        return r
+
+
 def solve(demand: dict[tuple, float], methods: dict[str, tuple], foreground: str
           ) -> Solution:
     """LCA of ``demand`` (activity key -> amount) for ``methods`` (indicator -> method)."""
-    import bw2calc as bc
     import bw2data as bd
-    from scipy.sparse.linalg import splu
 
     ids = {bd.get_activity(k).id: v for k, v in demand.items()}
-    keys = list(methods)
-    lca = bc.LCA(ids, method=methods[keys[0]])
-    lca.lci()
-    A = lca.technosphere_matrix.tocsc()
-    lu = splu(A)
+    fac = Factorised(ids, next(iter(methods.values())))
+    lca, A = fac.lca, fac.A
     x = lca.supply_array
-    col_of = lca.dicts.activity  # activity id -> column
-    fg = _foreground(foreground, col_of)
+    fg = _foreground(foreground, lca.dicts.activity)
     stages = {col: stage for col, (_, stage) in fg.items()}
     keys_by_col = {col: key for col, (key, _) in fg.items()}
     fg_cols = np.array(sorted(fg), dtype=int)
@@ -60,7 +97,7 @@ def solve(demand: dict[tuple, float], methods: dict[str, tuple], foreground: str
     bg_mask[fg_cols] = False
 
     def split(d: np.ndarray) -> tuple[float, dict[str, float], dict[tuple, float]]:
-        lam = lu.solve(d, trans="T")
+        lam = fac.cumulative(d)
         lam_bg = np.where(bg_mask, lam, 0.0)
         per_unit = d[fg_cols] - A[:, fg_cols].T @ lam_bg
         contrib = x[fg_cols] * per_unit
@@ -71,16 +108,11 @@ def solve(demand: dict[tuple, float], methods: dict[str, tuple], foreground: str
             keys_by_col[col]: float(c) for col, c in zip(fg_cols, contrib)}
 
     totals, by_stage, by_activity = {}, {}, {}
-    for i, key in enumerate(keys):
-        if i:
-            lca.switch_method(methods[key])
-        lca.lcia()
-        d = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
-        total, by_stage[key], by_activity[key] = split(d)
+    for key, method in methods.items():
+        total, by_stage[key], by_activity[key] = split(fac.direct(method))
         totals[key] = float(lca.score)
         _check_partition(key, total, lca.score)
-    r = _grid_electricity_vector(lca, A)
-    e_total, e_stage, _ = split(r)
+    e_total, e_stage, _ = split(fac.grid_electricity())
     return Solution(totals, by_stage, e_total, e_stage, by_activity)
 
 
@@ -101,16 +133,3 @@ def _foreground(database: str, col_of) -> dict[int, tuple[tuple, str]]:
         if aid in col_of:
             out[col_of[aid]] = ((database, code), data.get("stage") or UNTAGGED)
     return out
-
-
-def _grid_electricity_vector(lca, A) -> np.ndarray:
-    """Output (kWh) per unit of every activity tagged as grid electricity, else 0."""
-    from bw2data.backends import ActivityDataset as AD
-
-    r = np.zeros(A.shape[0])
-    col_of = lca.dicts.activity
-    for aid, data in AD.select(AD.id, AD.data).where(AD.id.in_(list(col_of))).tuples():
-        if (data.get("properties") or {}).get("energy") == "grid electricity" and aid in col_of:
-            col = col_of[aid]
-            r[col] = A[col, col]
-    return r

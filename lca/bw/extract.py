@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from lca.bw.writer import FLOW_TYPES
 from lca.core.compiled import (CompiledModel, Distribution, ExchangeSpec, ForegroundSpec,
                                ParameterSpec)
 
 ENERGY = "energy_kwh"
-_FLOW_TYPES = {"emission", "natural resource", "inventory indicator", "economic", "social"}
 
 
 def _distribution(data: dict) -> Distribution | None:
@@ -75,38 +75,25 @@ def foreground_spec(database: str, methods: dict[str, tuple]) -> ForegroundSpec:
 def _unit_scores(keys: list[tuple], methods: dict[str, tuple]) -> np.ndarray:
     """(len(keys), n_methods + 1): cumulative score per unit of each process, or the
     characterisation factor of each elementary flow; last column grid kWh."""
-    import bw2calc as bc
     import bw2data as bd
-    from scipy.sparse.linalg import splu
+
+    from lca.bw.compute import Factorised
 
     out = np.zeros((len(keys), len(methods) + 1))
     acts = [bd.get_activity(k) for k in keys]
-    flows = [(r, a) for r, a in enumerate(acts) if a.get("type") in _FLOW_TYPES]
-    procs = [(r, a) for r, a in enumerate(acts) if a.get("type") not in _FLOW_TYPES]
+    flows = [(r, a) for r, a in enumerate(acts) if a.get("type") in FLOW_TYPES]
+    procs = [(r, a) for r, a in enumerate(acts) if a.get("type") not in FLOW_TYPES]
     for m, method in enumerate(methods.values()):
         cfs = {bd.get_activity(i).key: float(np.float32(cf)) for i, cf in bd.Method(method).load()}
         for r, a in flows:
             out[r, m] = cfs.get(a.key, 0.0)
     if procs:
-        lca = bc.LCA({a.id: 1.0 for _, a in procs}, method=list(methods.values())[0])
-        lca.lci()
-        lu = splu(lca.technosphere_matrix.tocsc())
-        cols = [lca.dicts.activity[a.id] for _, a in procs]
+        fac = Factorised({a.id: 1.0 for _, a in procs}, next(iter(methods.values())))
+        rows = [r for r, _ in procs]
+        cols = [fac.lca.dicts.activity[a.id] for _, a in procs]
         for m, method in enumerate(methods.values()):
-            if m:
-                lca.switch_method(method)
-            lca.lcia()
-            d = np.asarray((lca.characterization_matrix @ lca.biosphere_matrix).sum(axis=0)).ravel()
-            lam = lu.solve(d, trans="T")
-            out[[r for r, _ in procs], m] = lam[cols]
-        energy = np.zeros(lca.technosphere_matrix.shape[0])
-        from bw2data.backends import ActivityDataset as AD
-
-        for aid, data in AD.select(AD.id, AD.data).where(AD.id.in_(list(lca.dicts.activity))).tuples():
-            if (data.get("properties") or {}).get("energy") == "grid electricity":
-                col = lca.dicts.activity[aid]
-                energy[col] = lca.technosphere_matrix[col, col]
-        out[[r for r, _ in procs], -1] = lu.solve(energy, trans="T")[cols]
+            out[rows, m] = fac.cumulative(fac.direct(method))[cols]
+        out[rows, -1] = fac.cumulative(fac.grid_electricity())[cols]
     return out
 
 

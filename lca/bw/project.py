@@ -116,12 +116,6 @@ def use_project(name: str = PROJECT) -> Iterator[None]:
             bd.projects.set_current(previous)
 
 
-def project_exists(name: str = PROJECT) -> bool:
-    import bw2data as bd
-
-    return name in bd.projects
-
-
 class Snapshot:
     """Copy of a project's stores, restorable after a failed write.
 

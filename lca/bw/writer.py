@@ -13,6 +13,9 @@ from pathlib import Path
 from lca.data.inventory import Known, ResolvedDatabase
 
 DIGEST_KEY = "genai-lca digest"
+#: Brightway node types of elementary flows (biosphere3's and our extension flows).
+FLOW_TYPES = frozenset({"emission", "natural resource", "inventory indicator", "economic",
+                        "social"})
 
 
 def known(databases: Iterable[str] | None = None) -> Known:
@@ -29,11 +32,8 @@ def known(databases: Iterable[str] | None = None) -> Known:
         if data.get("properties"):
             out.properties[(db, code)] = data["properties"]
             out.sources[(db, code)] = data.get("source")
-        if typ != "process" and bd.databases[db].get("format") != "process":
-            cats = tuple(data.get("categories") or ())
-            if typ in ("emission", "natural resource", "inventory indicator", "economic",
-                       "social") or db == "biosphere3":
-                out.flows.setdefault((name, cats), (db, code))
+        if typ in FLOW_TYPES:
+            out.flows.setdefault((name, tuple(data.get("categories") or ())), (db, code))
     return out
 
 

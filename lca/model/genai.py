@@ -27,6 +27,7 @@ warnings (``default-<parameter>``) and carry the background record's source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from lca.data.datacenter import DEFAULT_INFRASTRUCTURE, INFRASTRUCTURE_PREFIX
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
@@ -308,7 +309,7 @@ def _infrastructure(b: _Builder) -> Activity | None:
     dc = b.spec.hardware.datacenter
     infra = b.known.properties.get((DATACENTER_DB, f"datacenter-{dc}"), {}).get(
         "infrastructure") if dc else None
-    target = f"{DATACENTER_DB}/{infra or 'datacenter-infrastructure-default'}"
+    target = f"{DATACENTER_DB}/{infra or INFRASTRUCTURE_PREFIX + DEFAULT_INFRASTRUCTURE}"
     return Activity(code="datacenter-share", name="datacentre infrastructure share, per kWh IT",
                     unit="kilowatt hour", stage="datacenter infrastructure", source=MODEL_SOURCE,
                     exchanges=[Exchange(input=target, unit="megawatt year",
