@@ -51,7 +51,8 @@ def foreground_spec(database: str, methods: dict[str, tuple]) -> ForegroundSpec:
             exchanges.append(ExchangeSpec(consumer=i, kind=kind, target=target,
                                           amount=float(exc["amount"]),
                                           formula=exc.get("formula"),
-                                          distribution=_distribution(exc.as_dict())))
+                                          distribution=_distribution(exc.as_dict()),
+                                          sign=-1.0 if exc["type"] == "substitution" else 1.0))
     params = [ParameterSpec(p.name, float(p.amount), p.formula or None, _distribution(p.data))
               for p in DatabaseParameter.select().where(DatabaseParameter.database == database)]
     act_params = [p for p in ActivityParameter.select().where(

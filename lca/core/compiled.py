@@ -8,7 +8,7 @@ foreground touches, its score per unit for every indicator (the background solve
 bw2calc). :class:`CompiledModel` then evaluates N parameter sets at once:
 
     parameters (N) -> exchange amounts (N each) -> supply of each foreground activity
-    (topological order) -> score per indicator, per stage and per activity (N each).
+    (consumers first; loops solved as small batched systems) -> score per indicator, per stage and per activity (N each).
 
 For a deterministic case it equals bw2calc on the written databases (tests: 1e-9). It
 pickles (plain arrays and formula text), so Dask workers can receive it.
@@ -67,6 +67,7 @@ class ExchangeSpec:
     amount: float
     formula: str | None = None
     distribution: Distribution | None = None
+    sign: float = 1.0  # -1 for a substitution (an avoided product), as bw2calc signs it
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class CompiledModel:
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
         self.spec, self.root, self.amount = spec, root, amount
-        self.order = _consumer_first_order(spec)
+        self.components = _consumer_first_components(spec)
         self._formulas = {e.formula: Formula(e.formula) for e in spec.exchanges if e.formula}
         self.stage_names = sorted(set(spec.stages))
         self._fg_by_consumer: dict[int, list[int]] = {}
@@ -151,14 +152,12 @@ class CompiledModel:
                 amounts[k] = self._stored[k] if float32_amounts else e.amount
             if float32_amounts and e.formula:
                 amounts[k] = amounts[k].astype(np.float32)
-        supply = np.zeros((len(spec.activities), n))
+            if e.sign != 1.0:
+                amounts[k] *= e.sign
         root_amount = (Formula(self.amount).evaluate(values) if isinstance(self.amount, str)
                        else self.amount)
-        supply[self.root] = np.asarray(root_amount, dtype=float) / spec.production[self.root]
-        for i in self.order:  # consumers before suppliers: supply is final when reached
-            for k in self._fg_by_consumer.get(i, ()):
-                t = spec.exchanges[k].target
-                supply[t] += amounts[k] * supply[i] / spec.production[t]
+        supply = self._supply(amounts, np.broadcast_to(np.asarray(root_amount, float), (n,)),
+                             float32_amounts)
         # background exchanges: flow = amount x consumer supply; score = unit scores . flow
         flows = amounts[self._bg] * supply[self._bg_consumer]
         scores_t = self._bg_scores.T
@@ -171,6 +170,44 @@ class CompiledModel:
                 [scores_t[:, self._bg_consumer == a] @ flows[self._bg_consumer == a]
                  for a in range(len(spec.activities))], axis=0).transpose(2, 0, 1)
         return out
+
+    def _supply(self, amounts: np.ndarray, root_amount: np.ndarray, float32: bool = True
+                ) -> np.ndarray:
+        """(n_fg, n) activity levels: production x level = demand from the functional unit
+        and from consumers. Components in consumer-first order, so each one's demand is
+        complete when reached; a cyclic component is one batched dense solve per sample
+        (a few activities, so ``numpy.linalg.solve`` on (n, k, k) stacks). An activity that
+        consumes its own product is netted on the diagonal, rounded to float32 as
+        Brightway stores the net amount."""
+        spec = self.spec
+        production = spec.production
+        supply = np.zeros((len(spec.activities), amounts.shape[1]))
+        demand = np.zeros_like(supply)
+        demand[self.root] = root_amount
+        for comp in self.components:
+            inside = {a: j for j, a in enumerate(comp)}
+            loops = [k for a in comp for k in self._fg_by_consumer.get(a, ())
+                     if spec.exchanges[k].target in inside]
+            if not loops:
+                supply[comp[0]] = demand[comp[0]] / production[comp[0]]
+            else:
+                m = np.zeros((amounts.shape[1], len(comp), len(comp)))
+                diagonal = np.repeat(production[comp, None], amounts.shape[1], axis=1)
+                for k in loops:
+                    e = spec.exchanges[k]
+                    if e.target == e.consumer:
+                        diagonal[inside[e.target]] -= amounts[k]
+                    else:
+                        m[:, inside[e.target], inside[e.consumer]] -= amounts[k]
+                idx = range(len(comp))
+                m[:, idx, idx] = (diagonal.astype(np.float32) if float32 else diagonal).T
+                supply[comp] = np.linalg.solve(m, demand[comp].T[..., None])[..., 0].T
+            for a in comp:
+                for k in self._fg_by_consumer.get(a, ()):
+                    t = spec.exchanges[k].target
+                    if t not in inside:
+                        demand[t] += amounts[k] * supply[a]
+        return supply
 
     def __reduce__(self):
         return (CompiledModel, (self.spec, self.root, self.amount))
@@ -189,14 +226,16 @@ def _stream(seed: np.random.Generator | np.random.SeedSequence, name: str
     return seed
 
 
-def _consumer_first_order(spec: ForegroundSpec) -> list[int]:
+def _consumer_first_components(spec: ForegroundSpec) -> list[list[int]]:
+    """Strongly connected components of the foreground supply graph, consumers first.
+
+    An acyclic foreground gives one activity per component; a loop (an activity supplying,
+    directly or not, one of its own suppliers, or itself) gives one component to solve as
+    a small linear system."""
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_nodes_from(range(len(spec.activities)))
     g.add_edges_from((e.consumer, e.target) for e in spec.exchanges if e.kind == "fg")
-    try:
-        return list(nx.topological_sort(g))
-    except nx.NetworkXUnfeasible:
-        raise NotImplementedError("cyclic foregrounds need the batched linear solve, which "
-                                  "is not implemented yet") from None
+    dag = nx.condensation(g)
+    return [sorted(dag.nodes[c]["members"]) for c in nx.topological_sort(dag)]
