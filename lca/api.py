@@ -158,38 +158,44 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
 
 
 def compile(service: str | os.PathLike, *, fu: str | None = None,
-            data_dir: str | os.PathLike | None = None):
+            data_dir: str | os.PathLike | None = None, background: bool = False):
     """The service as a :class:`~lca.core.compiled.CompiledModel` for functional unit ``fu``
-    (the unit's amount stays a formula, so uncertain demand propagates)."""
+    (the unit's amount stays a formula, so uncertain demand propagates); ``background``
+    also extracts the background's uncertain entries, for background Monte Carlo."""
     from lca.bw.extract import compile_service
 
     methods = {k: s["name"] for k, s in method_names().items()}
     with _written_service(service, data_dir, "compile", fu) as (svc, units, _, _, _):
         unit = select_unit(units, fu)
-        return compile_service(svc.database, unit.activity, unit.amount, methods)
+        return compile_service(svc.database, unit.activity, unit.amount, methods,
+                               background_uncertainty=background)
 
 
 def uncertainty(service: str | os.PathLike, samples: int = 1000, *, seed: int | None = None,
                 fu: str | None = None, data_dir: str | os.PathLike | None = None,
-                progress: bool = False, scheduler: str | None = None):
+                progress: bool = False, scheduler: str | None = None,
+                background: bool = False):
     """Monte Carlo of ``service`` (:class:`~lca.analysis.uncertainty.UncertaintyResult`);
-    ``scheduler``: local (default), processes, or tcp://HOST:PORT of a Dask cluster."""
+    ``scheduler``: local (default), processes, or tcp://HOST:PORT of a Dask cluster;
+    ``background``: sample the background's uncertain entries too."""
     from lca.analysis.uncertainty import run
 
-    return run(compile(service, fu=fu, data_dir=data_dir), samples, seed=seed,
-               progress=progress, scheduler=scheduler)
+    return run(compile(service, fu=fu, data_dir=data_dir, background=background), samples,
+               seed=seed, progress=progress, scheduler=scheduler, background=background)
 
 
 def compare(services: list[str | os.PathLike], samples: int = 1000, *,
             seed: int | None = None, fu: str | None = None,
-            data_dir: str | os.PathLike | None = None, scheduler: str | None = None):
+            data_dir: str | os.PathLike | None = None, scheduler: str | None = None,
+            background: bool = False):
     """Paired comparison of services with common random numbers
     (:class:`~lca.analysis.compare.Comparison`; ``.pairs()`` is the table)."""
     from lca.analysis.compare import compare as run_compare
 
-    models = {load_service(s).file.service.id: compile(s, fu=fu, data_dir=data_dir)
+    models = {load_service(s).file.service.id: compile(s, fu=fu, data_dir=data_dir,
+                                                       background=background)
               for s in services}
-    return run_compare(models, samples, seed=seed, scheduler=scheduler)
+    return run_compare(models, samples, seed=seed, scheduler=scheduler, background=background)
 
 
 def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):

@@ -149,17 +149,19 @@ def uncertainty(
                                        help="Write the samples (.parquet or .csv)."),
     scheduler: str = typer.Option("local", "--scheduler", help="local, processes, or "
                                   "tcp://HOST:PORT of a Dask scheduler."),
+    background: bool = typer.Option(False, "--background", help="Sample the background's "
+                                    "uncertain entries too (mean factorisation reused)."),
 ) -> None:
     """Monte Carlo over the service's parameter and exchange distributions."""
     from lca.analysis.uncertainty import ParquetSink, run
     from lca.api import compile as do_compile
 
-    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"])
+    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"], background=background)
     stream = out is not None and out.suffix.lower() == ".parquet" and scheduler == "local"
     sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) if stream else None
     try:  # Parquet output streams chunk by chunk: memory stays bounded at 10^6 samples
         result = run(model, samples, seed=seed, progress=not _STATE["quiet"],
-                     scheduler=scheduler, sink=sink)
+                     scheduler=scheduler, sink=sink, background=background)
     finally:
         if sink is not None:
             sink.close()
@@ -190,6 +192,8 @@ def compare(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
     scheduler: str = typer.Option("local", "--scheduler", help="local, processes, or "
                                   "tcp://HOST:PORT of a Dask scheduler."),
+    background: bool = typer.Option(False, "--background", help="Sample the background's "
+                                    "uncertain entries too (common to all services)."),
 ) -> None:
     """Paired comparison (common random numbers): A/B, A-B and P(A < B) per indicator."""
     from lca.api import compare as do_compare
@@ -198,7 +202,7 @@ def compare(
     if len(services) < 2:
         raise InputError(Problem("compare needs at least two service files", field="SERVICES"))
     frame = do_compare(services, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                       scheduler=scheduler).pairs()
+                       scheduler=scheduler, background=background).pairs()
     _emit_frame(frame, fmt)
 
 
@@ -214,6 +218,9 @@ def sensitivity(
     method: Method = typer.Option(Method.oat, "--method", "-m", help="oat, morris or sobol."),
     params: Optional[str] = typer.Option(None, "--params", help="Comma-separated parameter "
                                          "names (default: every uncertain parameter)."),
+    bounds: Optional[list[str]] = typer.Option(None, "--bounds", help="NAME=LOW:HIGH, "
+                                               "repeatable: a range for a parameter without "
+                                               "a distribution, or instead of its own."),
     samples: int = typer.Option(1024, "--samples", "-n", min=4,
                                 help="Sobol base samples / Morris trajectories."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the sampling."),
@@ -228,12 +235,13 @@ def sensitivity(
 
     model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"])
     names = [p.strip() for p in params.split(",")] if params else None
+    given = sens.parse_bounds(bounds) if bounds else None
     if method == Method.oat:
-        frame = sens.oat(model, names)
+        frame = sens.oat(model, names, bounds=given)
     elif method == Method.morris:
-        frame = sens.morris(model, names, trajectories=samples, seed=seed)
+        frame = sens.morris(model, names, trajectories=samples, seed=seed, bounds=given)
     else:
-        frame = sens.sobol(model, names, base_samples=samples, seed=seed)
+        frame = sens.sobol(model, names, base_samples=samples, seed=seed, bounds=given)
     if out is not None:
         from lca.report.plots import sensitivity_figure
 

@@ -65,3 +65,33 @@ def test_cli_sobol_json_and_figure(project, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert {"indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"} <= set(rows[0])
     assert fig.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_given_bounds_for_fixed_parameters(model, project, capsys):
+    """A fixed parameter (pue) gets a range: OAT evaluates exactly at the bounds, Sobol on
+    20 parameters (9 distributions + 11 ranges) ranks it, and bad bounds are refused."""
+    from lca.analysis.sensitivity import oat, sobol, uncertain_parameters
+    from lca.errors import InputError
+
+    frame = oat(model, ["pue"], bounds={"pue": (1.1, 1.5)})
+    row = frame[frame.indicator == "climate_change"].iloc[0]
+    assert (row.value_low, row.value_high) == (1.1, 1.5)
+    at = model.evaluate(model.parameter_values(1, fixed={"pue": np.array([1.5])}))["total"]
+    assert row.result_high == pytest.approx(at[0, 0], rel=1e-12) and row.swing > 0
+
+    fixed = [p.name for p in model.spec.parameters if not p.formula and p.distribution is None
+             and p.name != "training_power_includes_pue"]
+    bounds = {n: (0.8 * p.amount, 1.2 * p.amount) if p.amount else (0.0, 1.0)
+              for n in fixed for p in model.spec.parameters if p.name == n}
+    assert len(uncertain_parameters(model, bounds=bounds)) == 20
+    gwp = sobol(model, base_samples=256, seed=1, bounds=bounds)
+    gwp = gwp[gwp.indicator == "climate_change"].set_index("parameter")
+    assert len(gwp) == 20 and gwp.loc["pue", "ST"] > gwp.loc["host_mass_kg", "ST"]
+
+    with pytest.raises(InputError, match="not a free parameter"):
+        oat(model, bounds={"nonexistent": (0, 1)})
+    with pytest.raises(InputError, match="low < high"):
+        oat(model, bounds={"pue": (1.5, 1.1)})
+    assert main(["--data-dir", str(project), "sensitivity", str(CHAT), "--params", "pue",
+                 "--bounds", "pue=1.1", "--format", "json"]) == 2
+    assert "expected NAME=LOW:HIGH, found 'pue=1.1'" in capsys.readouterr().err

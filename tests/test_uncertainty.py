@@ -67,20 +67,27 @@ def test_cli_json_and_parquet(project, tmp_path, capsys):
     assert frame["sample"].nunique() == 2000
 
 
-def test_dask_cluster_gives_the_single_process_samples(model):
+def test_dask_cluster_gives_the_single_process_samples(data_dir, model):
     """A real LocalCluster with 2 worker processes on loopback: same seed, same samples,
-    whatever the batch size."""
+    whatever the batch size; with background uncertainty too (the workers factorise the
+    background again when the model arrives)."""
     from dask.distributed import Client, LocalCluster
 
     from lca.analysis.uncertainty import CHUNK, run
+    from lca.api import compile
 
     n = 5 * CHUNK // 2  # three chunks, spread over two tasks of two chunks at most
     local = run(model, n, seed=11)
+    with_bg = compile(CHAT, data_dir=data_dir, background=True)
+    local_bg = run(with_bg, CHUNK + 10, seed=12, background=True)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster):
         remote = run(model, n, seed=11, scheduler=cluster.scheduler_address, batch=2 * CHUNK)
+        remote_bg = run(with_bg, CHUNK + 10, seed=12, scheduler=cluster.scheduler_address,
+                        batch=CHUNK, background=True)
     np.testing.assert_array_equal(local.total, remote.total)
     np.testing.assert_array_equal(local.by_stage, remote.by_stage)
+    np.testing.assert_array_equal(local_bg.total, remote_bg.total)
 
 
 def test_streamed_parquet_equals_the_in_memory_samples(model, tmp_path):

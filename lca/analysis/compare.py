@@ -2,9 +2,10 @@
 
 Each chunk of samples gives every service the same random streams: a parameter that two
 services share by name draws the same values in both (see
-:func:`lca.core.compiled._stream`), and the background is common to both (solved once,
-deterministic). So A - B and A / B show the difference the services' own choices make,
-not sampling noise.
+:func:`lca.core.compiled._stream`), and the background is common to both: deterministic, or
+with ``background=True`` each uncertain background entry draws from a stream keyed by its
+name, the same in both services. So A - B and A / B show the difference the services' own
+choices make, not sampling noise.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class Comparison:
 
 
 def compare(models: dict[str, CompiledModel], n: int, *, seed: int | None = None,
-            scheduler: str | None = None) -> Comparison:
+            scheduler: str | None = None, background: bool = False) -> Comparison:
     """Sample every model with the same seed (common random numbers) and pair them."""
     root = np.random.SeedSequence(seed)
-    results = [run(m, n, seed=root, scheduler=scheduler) for m in models.values()]
+    results = [run(m, n, seed=root, scheduler=scheduler, background=background)
+               for m in models.values()]
     return Comparison(list(models), results)

@@ -1,31 +1,62 @@
 """Sensitivity of a compiled model to its uncertain parameters: one-at-a-time (tornado),
 Morris elementary effects and Sobol indices (SALib does the sampling and the analysis).
 
-Every function takes the model, an optional subset of parameter names and an explicit
-``seed``, and returns a tidy DataFrame with one row per (indicator, parameter).
+Every function takes the model, an optional subset of parameter names, optional ``bounds``
+(``{name: (low, high)}``: a range for a parameter without a distribution, or one that
+replaces its distribution; uniform for Morris and Sobol, the low and high values themselves
+for one-at-a-time) and an explicit ``seed``, and returns a tidy DataFrame with one row per
+(indicator, parameter).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lca.core.compiled import CompiledModel, ParameterSpec
+from lca.core.compiled import CompiledModel, Distribution, ParameterSpec
 from lca.errors import InputError, Problem
 
+Bounds = dict[str, tuple[float, float]]
 
-def uncertain_parameters(model: CompiledModel, names: list[str] | None = None
-                         ) -> list[ParameterSpec]:
-    """The parameters with a distribution (not derived by a formula), optionally a subset."""
-    found = [p for p in model.spec.parameters if p.distribution is not None and not p.formula]
+
+def uncertain_parameters(model: CompiledModel, names: list[str] | None = None,
+                         bounds: Bounds | None = None) -> list[ParameterSpec]:
+    """The parameters with a distribution or given ``bounds`` (not derived by a formula),
+    optionally a subset; a bounded parameter gets a uniform distribution over its range."""
+    bounds = bounds or {}
+    free = {p.name: p for p in model.spec.parameters if not p.formula}
+    problems = [Problem(f"bounds given for '{n}', which is not a free parameter of the "
+                        f"model (free: {', '.join(sorted(free))})", field="--bounds")
+                for n in bounds if n not in free]
+    problems += [Problem(f"bounds of '{n}' must have low < high; found {lo!r}:{hi!r}",
+                         field="--bounds") for n, (lo, hi) in bounds.items() if not lo < hi]
+    if problems:
+        raise InputError(problems)
+    found = {n: ParameterSpec(n, p.amount, None, Distribution(4, minimum=float(bounds[n][0]),
+                                                              maximum=float(bounds[n][1])))
+             if n in bounds else p for n, p in free.items()
+             if n in bounds or p.distribution is not None}
     if names is None:
-        return found
-    known = {p.name: p for p in found}
-    missing = [n for n in names if n not in known]
+        return list(found.values())
+    missing = [n for n in names if n not in found]
     if missing:
-        raise InputError(Problem(f"no uncertain parameter named {', '.join(missing)}; "
-                                 f"uncertain parameters: {', '.join(sorted(known))}",
-                                 field="--params"))
-    return [known[n] for n in names]
+        raise InputError(Problem(f"no uncertain parameter named {', '.join(missing)} (give "
+                                 f"--bounds for a fixed one); uncertain parameters: "
+                                 f"{', '.join(sorted(found))}", field="--params"))
+    return [found[n] for n in names]
+
+
+def parse_bounds(items: list[str]) -> Bounds:
+    """``["pue=1.1:1.6", ...]`` -> ``{"pue": (1.1, 1.6)}`` (the CLI's ``--bounds``)."""
+    out = {}
+    for item in items:
+        name, _, rng = item.partition("=")
+        try:
+            lo, hi = (float(v) for v in rng.split(":"))
+        except ValueError:
+            raise InputError(Problem(f"expected NAME=LOW:HIGH, found '{item}'",
+                                     field="--bounds")) from None
+        out[name.strip()] = (lo, hi)
+    return out
 
 
 def _salib_problem(params: list[ParameterSpec]) -> dict:
@@ -72,16 +103,18 @@ def _low_high(p: ParameterSpec) -> tuple[float, float]:
                  .ppf([0.025, 0.975]))
 
 
-def oat(model: CompiledModel, params: list[str] | None = None):
-    """One at a time: each parameter at its 2.5 % and 97.5 % quantiles, the others at
-    their values; the swing (high - low) per indicator, largest first (tornado data)."""
+def oat(model: CompiledModel, params: list[str] | None = None, *,
+        bounds: Bounds | None = None):
+    """One at a time: each parameter at its 2.5 % and 97.5 % quantiles (or its given
+    bounds), the others at their values; the swing (high - low) per indicator, largest
+    first (tornado data)."""
     import pandas as pd
 
-    chosen = uncertain_parameters(model, params)
+    chosen = uncertain_parameters(model, params, bounds)
     base = model.evaluate(model.parameter_values(1))["total"][0]
     rows = []
     for p in chosen:
-        lo, hi = _low_high(p)
+        lo, hi = (bounds or {}).get(p.name) or _low_high(p)
         out = model.evaluate(model.parameter_values(2, fixed={p.name: np.array([lo, hi])}))["total"]
         for j, ind in enumerate(model.spec.indicators):
             rows.append({"indicator": ind, "parameter": p.name, "value_low": lo,
@@ -93,16 +126,16 @@ def oat(model: CompiledModel, params: list[str] | None = None):
 
 
 def morris(model: CompiledModel, params: list[str] | None = None, *, trajectories: int = 100,
-           levels: int = 4, seed: int | None = None):
+           levels: int = 4, seed: int | None = None, bounds: Bounds | None = None):
     """Morris elementary effects (mu*, sigma) per indicator and parameter."""
     import pandas as pd
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
-    chosen = uncertain_parameters(model, params)
-    # Morris moves on a grid over a box: the box is each distribution's 2.5-97.5 % range
+    chosen = uncertain_parameters(model, params, bounds)
+    # Morris moves on a grid over a box: each distribution's 2.5-97.5 % range, or the bounds
     problem = {"num_vars": len(chosen), "names": [p.name for p in chosen],
-               "bounds": [list(_low_high(p)) for p in chosen]}
+               "bounds": [list((bounds or {}).get(p.name) or _low_high(p)) for p in chosen]}
     X = sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     Y = _evaluate(model, problem["names"], X)
     rows = []
@@ -115,13 +148,13 @@ def morris(model: CompiledModel, params: list[str] | None = None, *, trajectorie
 
 
 def sobol(model: CompiledModel, params: list[str] | None = None, *, base_samples: int = 1024,
-          seed: int | None = None):
+          seed: int | None = None, bounds: Bounds | None = None):
     """Sobol first-order (S1) and total (ST) indices with 95 % confidence intervals."""
     import pandas as pd
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    chosen = uncertain_parameters(model, params)
+    chosen = uncertain_parameters(model, params, bounds)
     problem = _salib_problem(chosen)
     X = sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
     Y = _evaluate(model, problem["names"], X)

@@ -103,21 +103,23 @@ def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
             for i, size in enumerate(sizes)]
 
 
-def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence,
+                   background: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Sample and evaluate one chunk (what a worker runs)."""
     # derived, not spawned: spawning mutates the sequence, and a chunk must replay exactly
-    params_seq, exchanges_seq = (np.random.SeedSequence(seq.entropy,
-                                                        spawn_key=tuple(seq.spawn_key) + (k,))
-                                 for k in (0, 1))
+    params_seq, exchanges_seq, background_seq = (
+        np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,))
+        for k in (0, 1, 2))
     out = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
-                         uncertain_exchanges=True, seed=np.random.default_rng(exchanges_seq))
+                         uncertain_exchanges=True, seed=np.random.default_rng(exchanges_seq),
+                         background=model.sample_background(size, background_seq)
+                         if background else None)
     return out["total"], out["by_stage"]
 
 
 def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None,
         progress: bool = False, scheduler: str | None = None, batch: int = 5 * CHUNK,
-        sink=None) -> UncertaintyResult:
+        sink=None, background: bool = False) -> UncertaintyResult:
     """``n`` Monte Carlo samples of ``model``.
 
     ``scheduler``: ``None``/``"local"`` in this process; ``"processes"`` a temporary
@@ -128,6 +130,9 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
     ``sink(first_sample, total, by_stage)``, if given, receives each chunk as it is done
     (local runs), and the result then keeps only the totals, not the per-stage samples: this
     is how 10^6 samples x stages x indicators stream to Parquet in bounded memory.
+
+    ``background``: also sample the background's uncertain entries (the model must be
+    compiled with ``background_uncertainty=True``).
     """
     chunks = chunk_seeds(seed, n)
     if scheduler in (None, "local"):
@@ -138,28 +143,30 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
             iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
         parts, first = [], 0
         for size, seq in iterator:
-            total, by_stage = evaluate_chunk(model, size, seq)
+            total, by_stage = evaluate_chunk(model, size, seq, background)
             if sink is not None:
                 sink(first, total, by_stage)
                 by_stage = by_stage[:0]
             parts.append((total, by_stage))
             first += size
     else:
-        parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress)
+        parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress,
+                             background)
     det = model.evaluate(model.parameter_values(1))["total"][0]
     return UncertaintyResult(list(model.spec.indicators), list(model.stage_names),
                              np.concatenate([p[0] for p in parts]),
                              np.concatenate([p[1] for p in parts]), det, seed)
 
 
-def evaluate_chunks(model: CompiledModel, chunks: list[tuple[int, np.random.SeedSequence]]
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def evaluate_chunks(model: CompiledModel, chunks: list[tuple[int, np.random.SeedSequence]],
+                    background: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Several chunks in one task (fewer, larger tasks for a cluster)."""
-    parts = [evaluate_chunk(model, size, seq) for size, seq in chunks]
+    parts = [evaluate_chunk(model, size, seq, background) for size, seq in chunks]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool):
+def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool,
+                 background: bool = False):
     from dask.distributed import Client, LocalCluster
 
     cluster = None
@@ -177,7 +184,8 @@ def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool):
     try:
         remote = client.scatter(model, broadcast=True)
         groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
-        futures = client.map(evaluate_chunks, [remote] * len(groups), groups, pure=False)
+        futures = client.map(evaluate_chunks, [remote] * len(groups), groups,
+                             [background] * len(groups), pure=False)
         if progress:
             from dask.distributed import progress as show
 

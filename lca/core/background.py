@@ -70,3 +70,113 @@ class BackgroundSampler:
         for s in range(n):
             out[s] = self.CB @ self.solve(self.sample_matrix(rng), f, x0)
         return out
+
+
+@dataclass
+class BackgroundUncertainty:
+    """The uncertain entries of a service's background, as plain arrays (picklable), and
+    how they move the per-unit scores of what the foreground links to.
+
+    ``A``: the background technosphere (mean, CSC); ``D``: (n, n_ind) direct score per unit
+    of each activity (characterised biosphere, plus grid kWh last); ``targets``: the column
+    of each row of ``ForegroundSpec.unit_scores`` (-1 for an elementary flow, whose factor
+    is certain); uncertain biosphere entries ``b_cols`` (activity), ``b_cf`` (U, n_ind)
+    (factor of the entry's flow for each indicator), ``b_amount`` and ``b_dist``; uncertain
+    technosphere entries ``a_rows``, ``a_cols``, ``a_amount`` (as stored, inputs positive)
+    and ``a_dist``.
+
+    With only biosphere entries uncertain the supply of every activity is fixed and scores
+    are linear in the entries: one matrix product per chunk (``W`` holds each entry's score
+    per unit of entry change for each target, from one solve per target). With technosphere
+    entries uncertain, each sample solves A_s^T lambda = D_s by :class:`BackgroundSampler`'s
+    Richardson iteration preconditioned by the mean factorisation, warm-started from the
+    mean solution.
+    """
+
+    A: sp.csc_matrix
+    D: np.ndarray
+    targets: np.ndarray
+    b_cols: np.ndarray
+    b_cf: np.ndarray
+    b_amount: np.ndarray
+    b_dist: list
+    a_rows: np.ndarray
+    a_cols: np.ndarray
+    a_amount: np.ndarray
+    a_dist: list
+    b_names: list = None  # entry names ("output -> input"): one random stream each
+    a_names: list = None
+    rtol: float = 1e-10
+    maxiter: int = 50
+
+    def __post_init__(self):
+        self._setup()
+
+    def _setup(self) -> None:
+        self.A = sp.csc_matrix(self.A)
+        self._luT = splu(self.A.T.tocsc())
+        self._procs = np.flatnonzero(self.targets >= 0)
+        self._lam = self._luT.solve(self.D)  # (n, n_ind): mean score per unit of output
+        if len(self.a_rows) == 0:  # linear path: W[u, t, i] = x_t[col_u] * cf[u, i]
+            E = np.zeros((self.A.shape[0], len(self._procs)))
+            E[self.targets[self._procs], np.arange(len(self._procs))] = 1.0
+            X = self._luT.solve(E, trans="T")  # A x_t = e_t
+            self._W = X[self.b_cols][:, :, None] * self.b_cf[:, None, :]
+
+    def __getstate__(self):  # SuperLU objects do not pickle: factorise again on arrival
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._setup()
+
+    @property
+    def size(self) -> int:
+        """Number of uncertain background entries."""
+        return len(self.b_amount) + len(self.a_amount)
+
+    def draw(self, n: int, seed: np.random.Generator | np.random.SeedSequence
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """(n, U_b) biosphere and (n, U_a) technosphere entry values, each entry its own
+        stats_arrays distribution around the stored amount. From a SeedSequence each entry
+        draws from a stream keyed by its name, so two services sharing a background entry
+        draw the same values (common random numbers)."""
+        from lca.core.compiled import _stream
+
+        def values(dists, amounts, names):
+            out = np.empty((n, len(amounts)))
+            for u, (d, a) in enumerate(zip(dists, amounts)):
+                out[:, u] = d.sample(a, n, _stream(seed, names[u]) if names else seed)
+            return out
+
+        return (values(self.b_dist, self.b_amount, self.b_names),
+                values(self.a_dist, self.a_amount, self.a_names))
+
+    def delta_scores(self, b: np.ndarray, a: np.ndarray, n_rows: int) -> np.ndarray:
+        """(n, n_rows, n_ind): change of each unit-score row for sampled entries ``b``, ``a``."""
+        n, n_ind = len(b), self.D.shape[1]
+        out = np.zeros((n, n_rows, n_ind))
+        if len(self.a_amount) == 0:
+            if len(self.b_amount):
+                out[:, self._procs] = np.einsum("nu,uti->nti", b - self.b_amount, self._W)
+            return out
+        cols = self.targets[self._procs]
+        for s in range(n):
+            A_s = self.A + sp.csc_matrix((-(a[s] - self.a_amount), (self.a_rows, self.a_cols)),
+                                         shape=self.A.shape)
+            D_s = self.D.copy()
+            np.add.at(D_s, self.b_cols, (b[s] - self.b_amount)[:, None] * self.b_cf)
+            lam = self._adjoint(A_s, D_s)
+            out[s, self._procs] = lam[cols] - self._lam[cols]
+        return out
+
+    def _adjoint(self, A_s: sp.csc_matrix, D_s: np.ndarray) -> np.ndarray:
+        """Solve A_s^T lambda = D_s, preconditioned by the mean factorisation."""
+        lam, AT = self._lam.copy(), A_s.T.tocsr()
+        limit = self.rtol * np.linalg.norm(D_s)
+        for _ in range(self.maxiter):
+            r = D_s - AT @ lam
+            if np.linalg.norm(r) <= limit:
+                return lam
+            lam += self._luT.solve(r)
+        return splu(A_s.T.tocsc()).solve(D_s)

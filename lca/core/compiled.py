@@ -44,7 +44,9 @@ class Distribution:
         if self.kind == 4:
             return rng.uniform(self.minimum, self.maximum, size=n)
         if self.kind == 5:
-            return rng.triangular(self.minimum, amount, self.maximum, size=n)
+            # the mode clipped into [min, max]: a float32-stored amount may sit just outside
+            mode = min(max(amount, self.minimum), self.maximum)
+            return rng.triangular(self.minimum, mode, self.maximum, size=n)
         return np.full(n, amount)
 
 
@@ -80,6 +82,9 @@ class ForegroundSpec:
     indicators: list[str]                # + "energy_kwh" last
     unit_scores: np.ndarray              # (n_bg, n_indicators): score per unit of each target
     background: list[tuple] = field(default_factory=list)  # keys of the unit_scores rows
+    #: the background's uncertain entries (:class:`lca.core.background.BackgroundUncertainty`),
+    #: extracted on request only
+    background_uncertainty: Any = None
 
 
 class CompiledModel:
@@ -130,16 +135,21 @@ class CompiledModel:
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, values: dict[str, np.ndarray], *, uncertain_exchanges: bool = False,
                  seed: int | np.random.Generator | None = None, float32_amounts: bool = True,
-                 by_activity: bool = False) -> dict[str, np.ndarray]:
+                 by_activity: bool = False, background: np.ndarray | None = None
+                 ) -> dict[str, np.ndarray]:
         """Scores for every sample: ``{"total": (n, n_ind), "by_stage": (n, n_stages,
         n_ind)}`` (+ ``"by_activity": (n, n_fg, n_ind)`` on request); indicators in
         ``spec.indicators`` order, stages in ``stage_names`` order.
 
         ``float32_amounts`` rounds each exchange amount as Brightway stores it (bw_processing
         writes float32 arrays), so a deterministic evaluation equals bw2calc to ~1e-12;
-        switch it off for full float64 arithmetic (differences of ~1e-7 relative)."""
+        switch it off for full float64 arithmetic (differences of ~1e-7 relative).
+        ``background``: (n, n_unit_score_rows, n_ind) changes of the per-unit scores, one set
+        per sample (sampled background, see :meth:`sample_background`)."""
         spec = self.spec
         n = len(next(iter(values.values()))) if values else 1
+        if background is not None:  # one parameter set for many backgrounds broadcasts
+            n = max(n, len(background))
         rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
         # One contiguous row per exchange / activity (samples along the fast axis).
         amounts = np.empty((len(spec.exchanges), n))
@@ -160,16 +170,34 @@ class CompiledModel:
                              float32_amounts)
         # background exchanges: flow = amount x consumer supply; score = unit scores . flow
         flows = amounts[self._bg] * supply[self._bg_consumer]
-        scores_t = self._bg_scores.T
+        if background is None:
+            def part(mask):  # (n_ind, n): unit scores . flows of the masked exchanges
+                return self._bg_scores.T[:, mask] @ flows[mask]
+        else:  # every sample its own unit scores
+            rows = [spec.exchanges[k].target for k in self._bg]
+            scores = self._bg_scores[None] + background[:, rows]  # (n, n_bg, n_ind)
+
+            def part(mask):
+                return np.einsum("nei,en->in", scores[:, mask], flows[mask])
         by_stage = np.empty((len(self.stage_names), len(spec.indicators), n))
         for s, m in enumerate(self._stage_masks):
-            by_stage[s] = scores_t[:, m] @ flows[m]
+            by_stage[s] = part(m)
         out = {"total": by_stage.sum(axis=0).T, "by_stage": by_stage.transpose(2, 0, 1)}
         if by_activity:
-            out["by_activity"] = np.stack(
-                [scores_t[:, self._bg_consumer == a] @ flows[self._bg_consumer == a]
-                 for a in range(len(spec.activities))], axis=0).transpose(2, 0, 1)
+            out["by_activity"] = np.stack([part(self._bg_consumer == a) for a in
+                                           range(len(spec.activities))]).transpose(2, 0, 1)
         return out
+
+    def sample_background(self, n: int, seed: np.random.Generator | np.random.SeedSequence
+                          ) -> np.ndarray:
+        """(n, n_unit_score_rows, n_ind) sampled changes of the per-unit scores (for
+        :meth:`evaluate`'s ``background``); needs a model compiled with background
+        uncertainty."""
+        bu = self.spec.background_uncertainty
+        if bu is None:
+            raise ValueError("this model was compiled without background uncertainty "
+                             "(compile with background_uncertainty=True)")
+        return bu.delta_scores(*bu.draw(n, seed), len(self.spec.unit_scores))
 
     def _supply(self, amounts: np.ndarray, root_amount: np.ndarray, float32: bool = True
                 ) -> np.ndarray:
