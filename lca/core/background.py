@@ -41,6 +41,13 @@ class BackgroundSampler:
         self.A.sort_indices()
         self._luT = splu(self.A.T.tocsc())
 
+    def __getstate__(self):  # SuperLU objects do not pickle: factorise again on arrival
+        return {k: v for k, v in self.__dict__.items() if k != "_luT"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def _mean_solve(self, b: np.ndarray) -> np.ndarray:
         return self._luT.solve(b, trans="T")
 
