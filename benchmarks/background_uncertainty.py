@@ -74,7 +74,6 @@ def bw2calc_peer(sampler, f, n: int, seed: int, sigma: float = 0.2):
     import bw_processing as bwp
 
     A = sampler.A.tocoo()
-    n_act = A.shape[0]
     flows = 10**7  # ids of the characterised flows, apart from activity ids
     dists = np.zeros(A.nnz, dtype=bwp.UNCERTAINTY_DTYPE)
     inputs = A.row != A.col
