@@ -111,6 +111,30 @@ def catalog(category: str, data_dir: str | os.PathLike | None = None) -> list[di
         return listing(category, {k: s["name"] for k, s in method_names().items()})
 
 
+def outlook(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[float] = (0.06, 0.0),
+            *, service: str | os.PathLike | None = None, ai_requests_per_day: float | None = None,
+            ai_growth: float | None = None, doubling_years: float | None = None,
+            rebound: float = 0.0, data_dir: str | os.PathLike | None = None, **options):
+    """World net CO2 under SSP scenarios against ICT (and an AI service scaled to a demand)
+    growing at ``ict_growth`` a year, with the carbon budget
+    (:class:`~lca.prospective.trajectories.Outlook`; ``options``: ``ict_share``,
+    ``base_year``, ``end``, ``budget_limit_c``, ``budget_likelihood``, ``threshold``).
+
+    With ``service``, its present footprint per request (``assess``) is scaled by demand
+    (``ai_requests_per_day``, growing ``ai_growth``), efficiency (doubling every
+    ``doubling_years``), direct rebound (demand elasticity ``rebound``) and the scenario's
+    grid. Without it, no Brightway is needed."""
+    from lca.prospective import trajectories
+
+    ai = None
+    if service is not None:
+        result = assess(service, fu="request", data_dir=data_dir)
+        ai = trajectories.ai_slice_from_assessment(
+            result, load_service(service), requests_per_day=ai_requests_per_day,
+            growth=ai_growth, doubling_years=doubling_years, rebound=rebound)
+    return trajectories.run(scenarios, ict_growth, ai=ai, **options)
+
+
 def _expand_services(paths) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {"services": [], "inventories": []}
     for p in map(Path, paths):
@@ -125,13 +149,27 @@ def _expand_services(paths) -> dict[str, list[Path]]:
 
 
 def assess(service: str | os.PathLike, *, fu: str | None = None,
-           data_dir: str | os.PathLike | None = None) -> AssessmentResult:
-    """Build ``service`` as a Brightway database and compute it for functional unit ``fu``."""
+           data_dir: str | os.PathLike | None = None, year: int | None = None,
+           scenario: str | None = None, doubling_years: float | None = None
+           ) -> AssessmentResult:
+    """Build ``service`` as a Brightway database and compute it for functional unit ``fu``.
+
+    With ``year`` and ``scenario`` (an SSP, e.g. ``"SSP2-4.5"``) the service is assessed as
+    it would run that year (:mod:`lca.prospective.service`): grid GHG per the scenario's
+    proxy, accelerator efficiency doubling every ``doubling_years`` (default 2.6; 0: none),
+    in its own database ``genai-service-<id>-<ssp>-<year>``; ``provenance["prospective"]``
+    says what was changed."""
     from lca.bw.compute import solve
     from lca.formula import Formula, evaluate_all
 
+    prospect, record = None, {}
+    if year is not None or scenario is not None:
+        from lca.prospective.service import Prospect
+
+        prospect = Prospect.of(year, scenario, doubling_years=doubling_years)
     specs = method_names()
-    with _written_service(service, data_dir, "assess", fu) as (svc, units, warnings, rdb, base):
+    with _written_service(service, data_dir, "assess", fu, prospect, record) as (
+            svc, units, warnings, rdb, base):
         unit = select_unit(units, fu)
         values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
         amount = float(Formula(unit.amount).evaluate(values))
@@ -139,6 +177,8 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
         sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
         provenance = _provenance(base, svc, rdb, specs)
         provenance["allocation"] = _allocation(svc)
+        if prospect is not None:
+            provenance["prospective"] = record["prospective"]
     indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
                                sol.by_stage[k], {key[1]: v for key, v in sol.by_activity[k].items()})
                   for k, s in specs.items()}
@@ -198,6 +238,54 @@ def compare(services: list[str | os.PathLike], samples: int = 1000, *,
     return run_compare(models, samples, seed=seed, scheduler=scheduler, background=background)
 
 
+def contributions(service: str | os.PathLike, *, fu: str | None = None, top: int = 10,
+                  data_dir: str | os.PathLike | None = None):
+    """Contributions by process and by elementary flow (``top`` largest + rest, per
+    indicator), the share resting on pre-characterised flows, the service's parameters and
+    the sources the result rests on (:class:`lca.bw.contributions.Contributions`)."""
+    import dataclasses
+
+    from lca.bw import contributions as contrib
+    from lca.data.sources import load_sources
+    from lca.formula import Formula, evaluate_all
+
+    if top < 1:
+        raise InputError(Problem(f"top must be at least 1; got {top}", field="--top"))
+    methods = {k: s["name"] for k, s in method_names().items()}
+    with _written_service(service, data_dir, "contributions", fu) as (svc, units, _, rdb, _):
+        unit = select_unit(units, fu)
+        values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
+        amount = float(Formula(unit.amount).evaluate(values))
+        result = contrib.contributions({(svc.database, unit.activity): amount}, methods, top=top)
+        params = contrib.parameters(svc.database)
+    uses = dict(result.source_uses)
+    for p in params:
+        if p["source"]:
+            uses[p["source"]] = uses.get(p["source"], 0) + 1
+    known = load_sources(inventory_root() / "SOURCES")
+    sources = [{"id": sid, **({k: getattr(known[sid], k) for k in ("citation", "year", "licence",
+                                                                     "url", "kind")}
+                              if sid in known else {"citation": "(not in the bibliography)"}),
+                "uses": n} for sid, n in sorted(uses.items())]
+    return dataclasses.replace(result, parameters=params, sources=sources)
+
+
+def export(service: str | os.PathLike, out: str | os.PathLike, *,
+           data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Write the service's database(s) in bw2io's Excel format: the service database to
+    ``out`` and its companion inputs database, when it has one, to ``<stem>-inputs.xlsx``.
+    Re-import with :func:`lca.bw.export.import_excel` into a project set up by
+    :func:`setup`."""
+    from lca.bw.export import export_service
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(Problem(f"unsupported export type '{out.suffix}'; use .xlsx",
+                                 field="--out"))
+    with _written_service(service, data_dir, "export") as (svc, *_):
+        return export_service(svc.database, out)
+
+
 def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None):
     """The service's stage graph (:class:`networkx.DiGraph`, see :mod:`lca.bw.graph`)."""
     from lca.bw.graph import service_graph
@@ -209,15 +297,22 @@ def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None)
 
 
 @contextlib.contextmanager
-def _written_service(service, data_dir, what: str, fu: str | None = None):
+def _written_service(service, data_dir, what: str, fu: str | None = None, prospect=None,
+                     record: dict | None = None):
     """Load, build, validate and write a service (if changed), inside the project and the
-    lock; yields ``(service file, functional units, warnings, resolved db, data dir)``."""
+    lock; yields ``(service file, functional units, warnings, resolved db, data dir)``.
+    A :class:`~lca.prospective.service.Prospect` rewrites the built records for a future
+    year (its provenance goes to ``record["prospective"]``)."""
     from lca.bw import writer
     from lca.data.inventory import resolve
     from lca.data.sources import load_sources
     from lca.model.genai import build
 
     loaded = load_service(service)
+    if prospect is not None:
+        from lca.prospective.service import prospective_service
+
+        loaded = prospective_service(loaded, prospect)
     svc = loaded.file
     if svc.functional_units:  # fail early on a bad --fu, before any heavy import
         select_unit(svc.functional_units, fu)
@@ -227,6 +322,13 @@ def _written_service(service, data_dir, what: str, fu: str | None = None):
     with lock(base, f"{what} {svc.service.id}"), use_project(PROJECT):
         known = writer.known()
         inv, units, warnings = build(loaded, known)
+        if prospect is not None:
+            from lca.prospective.service import apply_prospect
+
+            applied = apply_prospect(inv, known, loaded, prospect, inventory_root())
+            inv, warnings = applied.inventory, list(warnings) + applied.warnings
+            if record is not None:
+                record["prospective"] = applied.provenance
         resolved = resolve(inv, known, sources)
         writer.write_databases(resolved)
         yield svc, units, warnings, resolved[svc.database], base

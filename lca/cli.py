@@ -77,13 +77,32 @@ def assess(
     fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id the service "
                                      "declares (default: its first)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file "
+                                       "(.xlsx: a workbook with results, stages, processes, "
+                                       "flows, parameters, sources)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Prospective: assess the service "
+                                       "as it would run this year (2023-2100); needs "
+                                       "--scenario."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="Prospective: SSP "
+                                           "scenario of the grid (SSP1-1.9 ... SSP5-8.5)."),
+    doubling_years: Optional[float] = typer.Option(None, "--doubling-years", help="Prospective:"
+                                                   " accelerator efficiency doubling time in "
+                                                   "years (default 2.6, Koomey; 0: none)."),
 ) -> None:
     """Assess a service: totals per indicator and shares by lifecycle stage."""
     from lca.api import assess as do_assess
 
     start = time.perf_counter()
-    result = do_assess(service, fu=fu, data_dir=_STATE["data_dir"])
+    result = do_assess(service, fu=fu, data_dir=_STATE["data_dir"], year=year,
+                       scenario=scenario, doubling_years=doubling_years)
+    if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
+        from lca.api import contributions
+        from lca.report.excel import write_results_xlsx
+
+        write_results_xlsx(out, result, contributions(service, fu=fu,
+                                                      data_dir=_STATE["data_dir"]))
+        log.info("wrote %s", out)
+        return
     text = {Format.table: result.to_text, Format.json: result.to_json,
             Format.csv: result.to_csv}[fmt]()
     _emit(text, out)
@@ -206,6 +225,53 @@ def compare(
     _emit_frame(frame, fmt)
 
 
+@app.command()
+def report(
+    services: list[Path] = typer.Argument(..., help="One or more service files (several: "
+                                          "a paired comparison is added)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The report (.html)."),
+    samples: int = typer.Option(0, "--samples", "-n", min=0, help="Monte Carlo samples "
+                                "(0: none)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed (default: drawn, and "
+                                       "stated in the report)."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id (all services)."),
+    sensitivity: Optional[str] = typer.Option(None, "--sensitivity", help="oat, morris or "
+                                              "sobol (default: none)."),
+    sweep: Optional[list[str]] = typer.Option(None, "--sweep", help="NAME or "
+                                              "NAME=LOW:HIGH[:log], repeatable (default: pue "
+                                              "and batch where the service has them)."),
+    top: int = typer.Option(10, "--top", min=1, help="Processes and flows listed per "
+                            "indicator (then the rest)."),
+) -> None:
+    """A self-contained HTML report: assumptions, results, contributions, uncertainty,
+    sensitivity, comparison, data quality and provenance."""
+    from lca.errors import InputError, Problem
+    from lca.report.html import write_report
+    from lca.report.sweep import parse_sweep
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(Problem(f"unsupported report type '{out.suffix}'; use .html",
+                                 field="--out"))
+    sweeps = [parse_sweep(s) for s in sweep] if sweep else None
+    write_report(services, out, samples=samples, seed=seed, fu=fu, sensitivity=sensitivity,
+                 sweeps=sweeps, top=top, data_dir=_STATE["data_dir"],
+                 progress=not _STATE["quiet"])
+
+
+@app.command()
+def export(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Workbook (.xlsx) in bw2io's Excel "
+                             "format."),
+) -> None:
+    """Export the service's Brightway database(s) in bw2io's Excel format (re-importable
+    with bw2io.ExcelImporter into a project with the genai-lca background)."""
+    from lca.api import export as do_export
+
+    for path in do_export(service, out, data_dir=_STATE["data_dir"]):
+        log.info("wrote %s", path)
+
+
 class Method(str, Enum):
     oat = "oat"
     morris = "morris"
@@ -271,6 +337,72 @@ def catalog(
     rows = do_catalog(category.value, data_dir=_STATE["data_dir"])
     _emit({Format.table: records_to_text, Format.json: records_to_json,
            Format.csv: records_to_csv}[fmt](rows), out)
+
+
+@app.command()
+def outlook(
+    scenario: list[str] = typer.Option(["SSP1-1.9"], "--scenario", "-s", help="SSP scenario(s), "
+                                       "repeatable or comma-separated, or 'all'."),
+    ict_growth: list[str] = typer.Option(["0.06,0"], "--ict-growth", "-g", help="ICT growth "
+                                         "rate(s) a year, repeatable or comma-separated "
+                                         "(0.06 = +6 %/yr; 0 = constant)."),
+    ict_share: Optional[float] = typer.Option(None, "--ict-share", help="ICT share of world "
+                                              "net CO2 in the base year (default 0.04)."),
+    base_year: int = typer.Option(2020, "--base-year", help="Year of the ICT share."),
+    end: int = typer.Option(2100, "--end", help="Last year."),
+    budget: float = typer.Option(1.5, "--budget", help="Warming limit of the AR6 budget "
+                                 "(1.5, 1.7 or 2.0 degC)."),
+    likelihood: float = typer.Option(0.5, "--likelihood", help="Its likelihood (0.17, 0.33, "
+                                     "0.5, 0.67, 0.83)."),
+    threshold: float = typer.Option(0.10, "--threshold", help="Report the year ICT exceeds "
+                                    "this share of world net CO2."),
+    service: Optional[Path] = typer.Option(None, "--service", help="Add the AI slice of this "
+                                           "service (assessed per request)."),
+    ai_requests_per_day: Optional[float] = typer.Option(None, "--ai-requests-per-day",
+                                                        help="AI demand in 2023 (default: the "
+                                                        "service's requests_per_day)."),
+    ai_growth: Optional[float] = typer.Option(None, "--ai-growth", help="AI demand growth a "
+                                              "year before rebound (default 0.15)."),
+    doubling_years: Optional[float] = typer.Option(None, "--doubling-years", help="Efficiency"
+                                                   " doubling time, years (default 2.6; 0: "
+                                                   "none)."),
+    rebound: float = typer.Option(0.0, "--rebound", help="Direct rebound: demand elasticity "
+                                  "to efficiency (0: none, 1: gains fully taken back)."),
+    step: int = typer.Option(1, "--step", min=1, help="Print every N-th year (table)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The chart (.png, .svg or "
+                                       ".pdf); the budget chart goes beside it "
+                                       "(<name>-budget.<ext>)."),
+) -> None:
+    """World net CO2 under SSP scenarios vs ICT (and AI) growth, shares and carbon budget."""
+    from lca.api import outlook as do_outlook
+    from lca.errors import InputError, Problem
+    from lca.prospective.scenarios import SCENARIOS
+
+    names = [n.strip() for s in scenario for n in s.split(",") if n.strip()]
+    names = list(SCENARIOS) if [n.lower() for n in names] == ["all"] else names
+    try:
+        rates = [float(g) for s in ict_growth for g in s.split(",") if g.strip()]
+    except ValueError:
+        raise InputError(Problem(f"growth rates must be numbers (0.06 = +6 %/yr); got "
+                                 f"{', '.join(ict_growth)}", field="--ict-growth")) from None
+    if out is not None and out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError(Problem(f"unsupported figure type '{out.suffix}'; use .png, .svg or "
+                                 ".pdf", field="--out"))
+    result = do_outlook(names, rates, service=service, ai_requests_per_day=ai_requests_per_day,
+                        ai_growth=ai_growth, doubling_years=doubling_years, rebound=rebound,
+                        data_dir=_STATE["data_dir"], ict_share=ict_share, base_year=base_year,
+                        end=end, budget_limit_c=budget, budget_likelihood=likelihood,
+                        threshold=threshold)
+    if out is not None:
+        from lca.prospective.figures import budget_figure, outlook_figure
+
+        outlook_figure(result).savefig(out, dpi=150)
+        second = out.with_name(f"{out.stem}-budget{out.suffix}")
+        budget_figure(result).savefig(second, dpi=150)
+        log.info("wrote %s and %s", out, second)
+    typer.echo({Format.table: lambda: result.to_text(step=step), Format.json: result.to_json,
+                Format.csv: result.to_csv}[fmt]())
 
 
 def _emit_frame(frame, fmt: Format) -> None:

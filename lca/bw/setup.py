@@ -134,9 +134,16 @@ def _methods_digest(root: Path) -> str:
 
 
 def _write_biosphere3() -> None:
+    import contextlib
+    import io
+
     import bw2io
 
-    bw2io.create_default_biosphere3()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # bw2io prints its strategies: to the debug log
+        bw2io.create_default_biosphere3()
+    for line in out.getvalue().splitlines():
+        log.debug("bw2io: %s", line)
 
 
 def method_specs(root: Path) -> list[dict]:
