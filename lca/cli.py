@@ -247,7 +247,7 @@ def report(
     sensitivity, comparison, data quality and provenance."""
     from lca.errors import InputError, Problem
     from lca.report.html import write_report
-    from lca.report.sweep import parse_sweep
+    from lca.analysis.sweep import parse_sweep
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(Problem(f"unsupported report type '{out.suffix}'; use .html",

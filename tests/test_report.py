@@ -113,8 +113,8 @@ def test_report_renders_in_chromium(report, tmp_path):
      "sensitivity method 'fast'; use one of oat, morris, sobol"),
     (["--out", "r.html", "--sweep", "nope=1:2"], "error: field '--sweep': no service has a "
      "parameter named 'nope'; parameters: "),
-    (["--out", "r.html", "--sweep", "pue=2"], "error: field '--sweep': sweep 'pue=2' must be "
-     "NAME or NAME=LOW:HIGH[:log]"),
+    (["--out", "r.html", "--sweep", "pue=2"], "error: field '--sweep': expected NAME or "
+     "NAME=LOW:HIGH[:log], found 'pue=2'"),
 ])
 def test_report_bad_input_exits_2(data_dir, tmp_path, capsys, args, expected):
     args = [str(tmp_path / a) if a.startswith("r.") else a for a in args]

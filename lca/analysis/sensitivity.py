@@ -49,14 +49,26 @@ def parse_bounds(items: list[str]) -> Bounds:
     """``["pue=1.1:1.6", ...]`` -> ``{"pue": (1.1, 1.6)}`` (the CLI's ``--bounds``)."""
     out = {}
     for item in items:
-        name, _, rng = item.partition("=")
-        try:
-            lo, hi = (float(v) for v in rng.split(":"))
-        except ValueError:
+        name, low, high, rest = parse_range(item, "--bounds", "NAME=LOW:HIGH")
+        if low is None or rest:
             raise InputError(Problem(f"expected NAME=LOW:HIGH, found '{item}'",
-                                     field="--bounds")) from None
-        out[name.strip()] = (lo, hi)
+                                     field="--bounds"))
+        out[name] = (low, high)
     return out
+
+
+def parse_range(text: str, field: str, usage: str
+                ) -> tuple[str, float | None, float | None, list[str]]:
+    """``NAME=LOW:HIGH[:MORE...]`` -> (name, low, high, [more...]); ``NAME`` alone gives
+    (name, None, None, []). Shared by ``--bounds`` and ``--sweep``."""
+    name, _, rng = text.partition("=")
+    if not rng:
+        return name.strip(), None, None, []
+    parts = rng.split(":")
+    try:
+        return name.strip(), float(parts[0]), float(parts[1]), parts[2:]
+    except (ValueError, IndexError):
+        raise InputError(Problem(f"expected {usage}, found '{text}'", field=field)) from None
 
 
 def _salib_problem(params: list[ParameterSpec]) -> dict:

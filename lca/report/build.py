@@ -74,10 +74,10 @@ def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | N
            data_dir: str | os.PathLike | None = None, progress: bool = False) -> ReportData:
     """Assess each service and collect contributions, graph and, when asked, Monte Carlo
     (``samples`` > 0, paired with common random numbers when several services are given),
-    sensitivity (``oat``, ``morris`` or ``sobol``) and sweeps (:mod:`lca.report.sweep`;
+    sensitivity (``oat``, ``morris`` or ``sobol``) and sweeps (:mod:`lca.analysis.sweep`;
     ``None``: the default levers the service has, ``[]``: none)."""
     from lca import api
-    from lca.report import sweep as sw
+    from lca.analysis import sweep as sw
 
     if not services:
         raise InputError(Problem("a report needs at least one service file", field="SERVICES"))

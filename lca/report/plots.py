@@ -426,7 +426,7 @@ def sweep_figure(frame, *, labels: Mapping[str, tuple[str, str]] | None = None,
                  base: float | None = None):
     """A sensitivity sweep: per indicator, the result as one parameter varies (stages
     stacked, total as a line). ``frame``: (parameter, value, indicator, stage, score) as
-    :func:`lca.report.sweep.sweep` returns."""
+    :func:`lca.analysis.sweep.sweep` returns."""
     param = frame["parameter"].iloc[0]
     keys = list(dict.fromkeys(frame["indicator"]))
     fig = _figure(8.5, 2.5 * -(-len(keys) // 2) + 0.9, "constrained")

@@ -35,20 +35,16 @@ class SweepSpec:
 
 def parse_sweep(text: str) -> SweepSpec:
     """``NAME`` or ``NAME=LOW:HIGH`` (``NAME=LOW:HIGH:log`` for log spacing)."""
-    name, _, rng = text.partition("=")
-    if not rng:
-        low, high, log = DEFAULT_RANGES.get(name.strip(), (float("nan"), float("nan"), False))
-        return SweepSpec(name.strip(), low, high, log)
-    parts = rng.split(":")
-    try:
-        low, high = float(parts[0]), float(parts[1])
-    except (ValueError, IndexError):
-        raise InputError(Problem(f"sweep '{text}' must be NAME or NAME=LOW:HIGH[:log]",
-                                 field="--sweep")) from None
-    log = len(parts) > 2 and parts[2] == "log"
+    from lca.analysis.sensitivity import parse_range
+
+    name, low, high, rest = parse_range(text, "--sweep", "NAME or NAME=LOW:HIGH[:log]")
+    if low is None:
+        low, high, log = DEFAULT_RANGES.get(name, (float("nan"), float("nan"), False))
+        return SweepSpec(name, low, high, log)
+    log = rest[:1] == ["log"]
     if log and low <= 0:
         raise InputError(Problem(f"sweep '{text}': a log range needs LOW > 0", field="--sweep"))
-    return SweepSpec(name.strip(), low, high, log)
+    return SweepSpec(name, low, high, log)
 
 
 def default_sweeps(model) -> list[SweepSpec]:
