@@ -224,6 +224,28 @@ def uncertainty(service: str | os.PathLike, samples: int = 1000, *, seed: int | 
                seed=seed, progress=progress, scheduler=scheduler, background=background)
 
 
+def sensitivity(service: str | os.PathLike, method: str = "oat", *,
+                params: list[str] | None = None,
+                bounds: dict[str, tuple[float, float]] | None = None, samples: int = 1024,
+                seed: int | None = None, fu: str | None = None,
+                data_dir: str | os.PathLike | None = None):
+    """Sensitivity of ``service`` to its uncertain parameters (and to fixed ones given
+    ``bounds``): ``method`` ``oat`` (tornado data), ``morris`` (``samples`` trajectories) or
+    ``sobol`` (``samples`` base samples); a tidy DataFrame per (indicator, parameter), see
+    :mod:`lca.analysis.sensitivity`."""
+    from lca.analysis import sensitivity as sens
+
+    model = compile(service, fu=fu, data_dir=data_dir)
+    if method == "oat":
+        return sens.oat(model, params, bounds=bounds)
+    if method == "morris":
+        return sens.morris(model, params, trajectories=samples, seed=seed, bounds=bounds)
+    if method == "sobol":
+        return sens.sobol(model, params, base_samples=samples, seed=seed, bounds=bounds)
+    raise InputError(Problem(f"unknown sensitivity method '{method}'; use oat, morris or "
+                             "sobol", field="--method"))
+
+
 def compare(services: list[str | os.PathLike], samples: int = 1000, *,
             seed: int | None = None, fu: str | None = None,
             data_dir: str | os.PathLike | None = None, scheduler: str | None = None,

@@ -296,18 +296,13 @@ def sensitivity(
                                        "(.png, .svg or .pdf)."),
 ) -> None:
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
-    from lca.analysis import sensitivity as sens
-    from lca.api import compile as do_compile
+    from lca.analysis.sensitivity import parse_bounds
+    from lca.api import sensitivity as do_sensitivity
 
-    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"])
-    names = [p.strip() for p in params.split(",")] if params else None
-    given = sens.parse_bounds(bounds) if bounds else None
-    if method == Method.oat:
-        frame = sens.oat(model, names, bounds=given)
-    elif method == Method.morris:
-        frame = sens.morris(model, names, trajectories=samples, seed=seed, bounds=given)
-    else:
-        frame = sens.sobol(model, names, base_samples=samples, seed=seed, bounds=given)
+    frame = do_sensitivity(service, method.value,
+                           params=[p.strip() for p in params.split(",")] if params else None,
+                           bounds=parse_bounds(bounds) if bounds else None, samples=samples,
+                           seed=seed, fu=fu, data_dir=_STATE["data_dir"])
     if out is not None:
         from lca.report.plots import sensitivity_figure
 

@@ -25,6 +25,7 @@ def test_a_service_against_its_copy_is_identical_sample_by_sample(data_dir, tmp_
     np.testing.assert_array_equal(a.total, b.total)  # same streams for the same parameters
     pairs = comp.pairs().set_index("indicator")
     assert (pairs["p_a_lower"] == 0).all() and (pairs["ratio_median"] == 1).all()
+    assert (pairs["p_equal"] == 1).all()
 
 
 def test_only_the_difference_is_compared(data_dir, tmp_path):

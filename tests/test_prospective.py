@@ -171,6 +171,7 @@ def test_prospective_efficiency_scales_energy_by_koomey(assessed):
     # inference_gpu_hours_per_request derives from replica_hours_per_request: not scaled twice
     assert set(eff["parameters_scaled"]) == {"training_gpu_hours", "replica_hours_per_request"}
     assert [w["code"] for w in full.warnings].count("prospective") == 1
+    assert full.service == "chat-70b-h100-ssp245-2035-k2.6"  # not the grid-only database
 
 
 def test_ai_slice_from_the_assessment(assessed):

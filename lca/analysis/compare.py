@@ -24,7 +24,9 @@ class Comparison:
     results: list[UncertaintyResult]
 
     def pairs(self):
-        """One row per (A, B, indicator): distributions of A/B and A-B, and P(A < B)."""
+        """One row per (A, B, indicator): distributions of A/B and A-B, P(A < B) and
+        P(A = B) (samples where the two are identical, e.g. an indicator the services'
+        differences do not touch; P(A > B) is the rest)."""
         import pandas as pd
 
         rows = []
@@ -39,6 +41,7 @@ class Comparison:
                     rows.append({
                         "a": self.names[i], "b": self.names[j], "indicator": ind,
                         "p_a_lower": float(np.mean(x < y)),
+                        "p_equal": float(np.mean(x == y)),
                         "ratio_median": float(np.nanmedian(ratio)),
                         "ratio_p2.5": float(np.nanpercentile(ratio, 2.5)),
                         "ratio_p97.5": float(np.nanpercentile(ratio, 97.5)),

@@ -108,11 +108,15 @@ class Prospect:
 
     @property
     def suffix(self) -> str:
-        return f"{re.sub(r'[^0-9a-z]', '', self.scenario.lower())}-{self.year}"
+        """``ssp245-2035`` (grid only) or ``ssp245-2035-k2.6`` (with the efficiency trend's
+        doubling time), so every choice gets its own database."""
+        base = f"{re.sub(r'[^0-9a-z]', '', self.scenario.lower())}-{self.year}"
+        return base if self.doubling_years is None else f"{base}-k{self.doubling_years:g}"
 
 
 def prospective_service(service: Service, prospect: Prospect) -> Service:
-    """A copy of ``service`` with id ``<id>-<ssp>-<year>`` (its own Brightway database)."""
+    """A copy of ``service`` with id ``<id>-<suffix>`` (its own Brightway database; see
+    :attr:`Prospect.suffix`)."""
     svc = service.file
     meta = svc.service.model_copy(update={
         "id": f"{svc.service.id}-{prospect.suffix}",
