@@ -95,3 +95,17 @@ def test_given_bounds_for_fixed_parameters(model, project, capsys):
     assert main(["--data-dir", str(project), "sensitivity", str(CHAT), "--params", "pue",
                  "--bounds", "pue=1.1", "--format", "json"]) == 2
     assert "expected NAME=LOW:HIGH, found 'pue=1.1'" in capsys.readouterr().err
+
+
+def test_sobol_second_order_on_one_indicator(model):
+    """S2 for each pair, for the indicators asked only; an unknown indicator is refused."""
+    from lca.analysis.sensitivity import sobol
+    from lca.errors import InputError
+
+    frame = sobol(model, ["gpu_power_serving_w", "requests_per_day", "dc_load_factor"],
+                  base_samples=256, seed=5, second_order=True, indicators=["climate_change"])
+    assert set(frame.indicator) == {"climate_change"} and len(frame) == 3
+    s2 = frame.attrs["S2"]
+    assert len(s2) == 3 and {"parameter_a", "parameter_b", "S2", "S2_conf"} <= set(s2.columns)
+    with pytest.raises(InputError, match="unknown indicator"):
+        sobol(model, base_samples=64, indicators=["carbon"])
