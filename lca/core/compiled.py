@@ -173,12 +173,13 @@ class CompiledModel:
         if background is None:
             def part(mask):  # (n_ind, n): unit scores . flows of the masked exchanges
                 return self._bg_scores.T[:, mask] @ flows[mask]
-        else:  # every sample its own unit scores
+        else:  # every sample its own unit scores: (n_ind, n_bg, n) contributions, once
             rows = [spec.exchanges[k].target for k in self._bg]
-            scores = self._bg_scores[None] + background[:, rows]  # (n, n_bg, n_ind)
+            contrib = (self._bg_scores.T[:, :, None] + background[:, rows].transpose(2, 1, 0)
+                       ) * flows[None]
 
             def part(mask):
-                return np.einsum("nei,en->in", scores[:, mask], flows[mask])
+                return contrib[:, mask].sum(axis=1)
         by_stage = np.empty((len(self.stage_names), len(spec.indicators), n))
         for s, m in enumerate(self._stage_masks):
             by_stage[s] = part(m)
