@@ -46,8 +46,7 @@ def test_each_background_sample_equals_bw2calc_with_the_sampled_matrix(model):
                      method=next(iter(methods.values())))
         lca.lci()
         B0 = lca.biosphere_matrix.copy()
-        flow_rows = _flow_rows(lca, bu)
-        cols = _columns_in(lca, bu)
+        flow_rows, cols = _entry_positions(lca, bu)
         for s in range(3):
             lca.biosphere_matrix = B0 + sp.csr_matrix(
                 (b[s] - bu.b_amount, (flow_rows, cols)), shape=B0.shape)
@@ -59,26 +58,17 @@ def test_each_background_sample_equals_bw2calc_with_the_sampled_matrix(model):
     assert not np.allclose(ours[0], ours[1])
 
 
-def _flow_rows(lca, bu):
-    """Biosphere-matrix row of each uncertain entry, from its name 'out <- in'."""
+def _entry_positions(lca, bu) -> tuple[np.ndarray, np.ndarray]:
+    """(biosphere row, activity column) in the service LCA of each uncertain entry, from
+    its name 'output <- input' (the background was extracted alone, with other indices)."""
     import bw2data as bd
 
-    rows = []
-    for name in bu.b_names:
-        db, code = name.split(" <- ")[1].split("|", 1)
-        rows.append(lca.dicts.biosphere[bd.get_activity((db, code)).id])
-    return np.array(rows)
+    def node(text):
+        return bd.get_activity(tuple(text.split("|", 1))).id
 
-
-def _columns_in(lca, bu):
-    """The entries' columns in the service LCA (the background was extracted alone)."""
-    import bw2data as bd
-
-    cols = []
-    for name in bu.b_names:
-        db, code = name.split(" <- ")[0].split("|", 1)
-        cols.append(lca.dicts.activity[bd.get_activity((db, code)).id])
-    return np.array(cols)
+    pairs = [name.split(" <- ") for name in bu.b_names]
+    return (np.array([lca.dicts.biosphere[node(flow)] for _, flow in pairs]),
+            np.array([lca.dicts.activity[node(act)] for act, _ in pairs]))
 
 
 def test_technosphere_path_equals_a_direct_solve(model):

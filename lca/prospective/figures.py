@@ -32,14 +32,10 @@ def outlook_figure(outlook: Outlook, *, title: str | None = None) -> Figure:
     ax = fig.add_subplot()
     right = ax.twinx()
     rates = list(dict.fromkeys(f["ict_growth"]))
-    for scen, part in f.groupby("scenario", sort=False):
-        colour = SCENARIO_COLOURS.get(scen, "#4c566a")
-        first = part[part["ict_growth"] == rates[0]]
+    for scen, colour, first, cases in _by_scenario(f):
         ax.plot(first["year"], first["world_net_co2_gt"], color=colour, lw=2.2,
                 label=f"{scen}: world net CO2")
-        for k, g in enumerate(rates):
-            case = part[part["ict_growth"] == g]
-            style = _DASHES[k % len(_DASHES)]
+        for style, g, case in cases:
             ax.plot(case["year"], case["ict_gt"], color=colour, lw=1.2, ls=style, alpha=0.7,
                     label=f"{scen}: ICT {g:+.0%}/yr (Gt)")
             share = case["ict_share"].where(case["ict_share"] <= SHARE_CAP)
@@ -82,16 +78,12 @@ def budget_figure(outlook: Outlook, *, title: str | None = None) -> Figure:
     p = outlook.parameters
     fig = Figure(figsize=(9, 6.0), layout="constrained")
     ax = fig.add_subplot()
-    rates = list(dict.fromkeys(f["ict_growth"]))
-    for scen, part in f.groupby("scenario", sort=False):
-        colour = SCENARIO_COLOURS.get(scen, "#4c566a")
-        first = part[part["ict_growth"] == rates[0]]
+    for scen, colour, first, cases in _by_scenario(f):
         ax.plot(first["year"], first["world_cumulative_gt"], color=colour, lw=2.2,
                 label=f"{scen}: world, cumulative")
-        for k, g in enumerate(rates):
-            case = part[part["ict_growth"] == g]
-            ax.plot(case["year"], case["ict_cumulative_gt"], color=colour, lw=1.2,
-                    ls=_DASHES[k % len(_DASHES)], label=f"{scen}: ICT {g:+.0%}/yr, cumulative")
+        for style, g, case in cases:
+            ax.plot(case["year"], case["ict_cumulative_gt"], color=colour, lw=1.2, ls=style,
+                    label=f"{scen}: ICT {g:+.0%}/yr, cumulative")
     ax.axhline(p["budget_gt"], color="#bf616a", lw=1.5)
     low, high = min(p["budget_range_gt"]), max(p["budget_range_gt"])
     ax.axhspan(low, high, color="#bf616a", alpha=0.08, lw=0,
@@ -107,6 +99,16 @@ def budget_figure(outlook: Outlook, *, title: str | None = None) -> Figure:
     fig.legend(fontsize=7, loc="outside lower center", ncol=3, frameon=False)
     ax.set_title(title or "Cumulative CO2 against the remaining carbon budget")
     return fig
+
+
+def _by_scenario(f):
+    """For each scenario of the outlook frame ``f``: (scenario, colour, its rows for the
+    first ICT growth rate (the world series), [(line style, growth rate, rows)])."""
+    rates = list(dict.fromkeys(f["ict_growth"]))
+    for scen, part in f.groupby("scenario", sort=False):
+        cases = [(_DASHES[k % len(_DASHES)], g, part[part["ict_growth"] == g])
+                 for k, g in enumerate(rates)]
+        yield scen, SCENARIO_COLOURS.get(scen, "#4c566a"), cases[0][2], cases
 
 
 def _shade_net_negative(ax, f) -> None:

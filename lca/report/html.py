@@ -222,20 +222,20 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
            f"<code>{_esc(s.path)}</code></p>",
            _assumptions(s), _results(s)]
     keys = list(r.indicators)
-    out.append("<h3>Contributions by process</h3><p class='note'>Direct contributions "
-               "(bw2calc characterised inventory, column sums): the largest processes and "
-               "the rest, per indicator.</p>")
-    for key in keys:
-        out.append(_contrib_table(s, key, "processes"))
-        out.append(fig(plots.process_contributions_figure(s.contributions, key, labels=labels,
-                                                          per=per)))
-    out.append("<h3>Contributions by elementary flow</h3><p class='note'>Row sums of the "
-               "characterised inventory; <span class='pre'>pre-characterised</span> flows carry "
-               "scores that a source publishes only in aggregate.</p>")
-    for key in keys:
-        out.append(_contrib_table(s, key, "flows"))
-        out.append(fig(plots.flow_contributions_figure(s.contributions, key, labels=labels,
-                                                       per=per)))
+    sections = [
+        ("processes", plots.process_contributions_figure,
+         "<h3>Contributions by process</h3><p class='note'>Direct contributions (bw2calc "
+         "characterised inventory, column sums): the largest processes and the rest, per "
+         "indicator.</p>"),
+        ("flows", plots.flow_contributions_figure,
+         "<h3>Contributions by elementary flow</h3><p class='note'>Row sums of the "
+         "characterised inventory; <span class='pre'>pre-characterised</span> flows carry "
+         "scores that a source publishes only in aggregate.</p>")]
+    for what, figure, heading in sections:
+        out.append(heading)
+        for key in keys:
+            out.append(_contrib_table(s, key, what))
+            out.append(fig(figure(s.contributions, key, labels=labels, per=per)))
     out.append("<h3>Climate change through the service graph</h3>")
     for key in ("climate_change",):  # one graph: each costs ~0.5-1 s to draw
         if key in keys:
