@@ -117,7 +117,7 @@ def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_d
         assert values["scenarios"] == ["SSP1-1.9", "SSP2-4.5", "SSP5-8.5"]
         assert values["present"] == pytest.approx(
             _assess_totals("chat-70b-h100.yaml")["climate_change"], rel=1e-12)
-        assert values["future"] == "chat-70b-h100-ssp245-2035"
+        assert values["future"] == "chat-70b-h100-ssp245-2035-k2.6"
 
 
 def test_committed_notebooks_are_what_the_build_script_writes():
