@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
 from lca.data.sources import Source
 from lca.errors import FormulaError, InputError, Problem, UnitError
-from lca.formula import Formula, evaluate_all
+from lca.formula import Formula
 from lca import units
 
 Key = tuple[str, str]
@@ -298,7 +298,7 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
     biosphere = any(f.content.biosphere for f in files)
     db_params: list[tuple[str, Parameter]] = [(f.path, p) for f in files
                                               for p in f.content.parameters]
-    db_values = _evaluate_parameters(db_params, {}, db, ctx)
+    db_values, db_invalid = _evaluate_parameters(db_params, {}, set(), db, ctx)
     data: dict[Key, dict] = {}
     act_params: dict[str, list[dict]] = {}
     depends: set[str] = set()
@@ -308,10 +308,11 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
             if key in data:
                 continue  # duplicate already reported
             a_params = [(f.path, p) for p in act.parameters]
-            values = _evaluate_parameters(a_params, db_values, act.code, ctx)
+            values, invalid = _evaluate_parameters(a_params, db_values, db_invalid, act.code,
+                                                   ctx)
             exchanges = [(f"{f.path}", i, e) for i, e in enumerate(act.exchanges)]
             exchanges += [(loc, None, e) for loc, e in extra.get(key, [])]
-            resolved = [_resolve_exchange(db, act, loc, i, e, values, ctx)
+            resolved = [_resolve_exchange(db, act, loc, i, e, values, invalid, ctx)
                         for loc, i, e in exchanges]
             resolved = [r for r in resolved if r is not None]
             depends |= {r["input"][0] for r in resolved} - {db}
@@ -327,7 +328,10 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
 
 
 def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, Any],
-                         scope: str, ctx: _Context) -> dict[str, Any]:
+                         outer_invalid: set[str], scope: str, ctx: _Context
+                         ) -> tuple[dict[str, Any], set[str]]:
+    """Values of ``params`` (over ``outer``), and the names without one: those reported
+    here or in ``outer_invalid``, and those that use them (not reported again)."""
     seen: dict[str, str] = {}
     formulas: dict[str, str | float] = {}
     for path, p in params:
@@ -341,15 +345,12 @@ def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, A
                 units.parse_unit(p.unit)
             except UnitError as exc:
                 ctx.problem(str(exc), path, scope, f"parameters.{p.name}.unit")
-    try:
-        values = evaluate_all(formulas, outer)
-    except FormulaError as exc:
-        path = params[0][0] if params else "?"
-        ctx.problem(str(exc), path, scope, "parameters")
-        return dict(outer)
+    values, invalid = _evaluate_each(formulas, outer, outer_invalid, seen, scope, ctx)
     for path, p in params:
         v = values.get(p.name)
         fld = f"parameters.{p.name}"
+        if p.name in invalid:
+            continue
         if v is None or not math.isfinite(v):
             ctx.problem(f"evaluates to {v}, expected a finite number", path, scope, fld)
         elif p.minimum is not None and v < p.minimum or p.maximum is not None and v > p.maximum:
@@ -358,7 +359,52 @@ def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, A
         elif _is_lifetime(p) and not v > 0:
             ctx.problem(f"a lifetime must be positive; got {v:g} {p.unit or ''}".rstrip(),
                         path, scope, fld)
-    return values
+    return values, invalid
+
+
+def _evaluate_each(formulas: dict[str, str | float], outer: dict[str, Any],
+                   outer_invalid: set[str], where: dict[str, str], scope: str, ctx: _Context
+                   ) -> tuple[dict[str, Any], set[str]]:
+    """Evaluate interdependent parameters one by one (what :func:`lca.formula.evaluate_all`
+    does at once), so that a rejected formula is reported at its own parameter and the
+    parameters and exchanges that use it are skipped, not reported as unknown names."""
+    import networkx as nx
+
+    values, invalid = dict(outer), set(outer_invalid)
+    parsed: dict[str, Formula] = {}
+    for name, text in formulas.items():
+        invalid.discard(name)  # defined here: shadows an invalid outer parameter
+        if not isinstance(text, str):
+            values[name] = text
+            continue
+        try:
+            parsed[name] = Formula(text)
+        except FormulaError as exc:
+            ctx.problem(str(exc), where[name], scope, f"parameters.{name}")
+            invalid.add(name)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(parsed)
+    graph.add_edges_from((dep, name) for name, f in parsed.items() for dep in f.names
+                         if dep in parsed)
+    cyclic = {n for c in nx.strongly_connected_components(graph) for n in c
+              if len(c) > 1 or graph.has_edge(n, n)}
+    if cyclic:
+        cycle = nx.find_cycle(graph, [n for n in parsed if n in cyclic])  # file order
+        ctx.problem(str(FormulaError(" -> ".join(a for a, _ in cycle),
+                                     "parameters refer to each other in a cycle")),
+                    where[cycle[0][0]], scope, "parameters")
+        invalid |= cyclic
+    graph.remove_nodes_from(cyclic)
+    for name in nx.topological_sort(graph):
+        if parsed[name].names & invalid:
+            invalid.add(name)  # follows from a parameter already reported
+            continue
+        try:
+            values[name] = parsed[name].evaluate(values)
+        except FormulaError as exc:
+            ctx.problem(str(exc), where[name], scope, f"parameters.{name}")
+            invalid.add(name)
+    return values, invalid
 
 
 def _is_lifetime(p: Parameter) -> bool:
@@ -383,7 +429,7 @@ def _check_source(source: str | None, path: str, dataset: str | None, fld: str,
 
 
 def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc: Exchange,
-                      values: dict[str, Any], ctx: _Context) -> dict | None:
+                      values: dict[str, Any], invalid: set[str], ctx: _Context) -> dict | None:
     fld = f"exchanges[{index}]" if index is not None else "exchange"
     # Link
     if exc.type == "production":
@@ -427,7 +473,12 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
     formula = exc.formula
     if formula is not None:
         try:
-            amount = Formula(formula).evaluate(values)
+            parsed = Formula(formula)
+            stale = parsed.names & invalid  # parameters already reported as invalid
+            if stale and parsed.names <= values.keys() | invalid:
+                return None
+            # only genuinely unknown names remain: evaluate raises, naming just them
+            amount = parsed.evaluate({**values, **dict.fromkeys(stale, math.nan)})
         except FormulaError as err:
             ctx.problem(str(err), path, act.code, f"{fld}.formula")
             return None

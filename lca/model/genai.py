@@ -26,16 +26,66 @@ warnings (``default-<parameter>``) and carry the background record's source.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
+
+from lca import units
 from lca.data.datacenter import DEFAULT_INFRASTRUCTURE, INFRASTRUCTURE_PREFIX
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
-from lca.errors import InputError, Problem
+from lca.errors import InputError, Problem, UnitError
 
 HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = "genai-hardware", "genai-datacenter", "genai-electricity"
 MODEL_SOURCE = "genai-lca-service-model"
 _NO_IDLE = "default: no idle energy given"
+
+_DIMENSIONLESS = ("dimensionless",)
+#: The unit each parameter the model reads is in (inventories/services/README.md), then the
+#: other spellings of the same quantity it accepts: a ``_per_request`` parameter may say
+#: "per request" in its unit or only in its name, GPU-hours may count the GPU, and a count
+#: (GPUs, tokens, images) may be a plain number. The formulas below do no unit conversion,
+#: so any other unit is refused (see ``_Builder.check_units``).
+PARAMETER_UNITS: dict[str, tuple[str, ...]] = {
+    "pue": _DIMENSIONLESS, "wue_l_per_kwh": ("L / kWh",), "dc_load_factor": _DIMENSIONLESS,
+    "hardware_lifetime_years": ("year",), "hardware_utilisation": _DIMENSIONLESS,
+    "gpus_per_server": ("unit", "dimensionless"), "accelerator_mass_kg": ("kg",),
+    "host_mass_kg": ("kg",), "accelerator_embodied_gwp_kg": ("kg CO2-Eq",),
+    "server_embodied_gwp_kg": ("kg CO2-Eq",), "accelerator_embodied_adp_kg_sb": ("kg Sb-Eq",),
+    "server_embodied_adp_kg_sb": ("kg Sb-Eq",), "grid_gwp_kg_per_kwh": ("kg CO2-Eq / kWh",),
+    "grid_water_l_per_kwh": ("L / kWh",),
+    "requests_per_day": ("request / day",), "deployment_years": ("year",),
+    "inference_wh_per_request": ("Wh", "Wh / request"),
+    "inference_energy_includes_pue": _DIMENSIONLESS,
+    "inference_gpu_hours_per_request": ("hour", "hour / request", "unit hour",
+                                        "unit hour / request"),
+    "gpus_per_replica": ("unit", "dimensionless"), "gpu_power_serving_w": ("W",),
+    "host_power_w": ("W",), "replica_seconds_per_request": ("second", "second / request"),
+    "replica_output_tokens_per_s": ("token / second",),
+    "input_tokens_per_request": ("token / request", "token", "dimensionless"),
+    "output_tokens_per_request": ("token / request", "token", "dimensionless"),
+    "active_parameters": _DIMENSIONLESS, "mfu_prefill": _DIMENSIONLESS,
+    "mfu_decode": _DIMENSIONLESS, "peak_tflops": ("TFLOPS",),
+    "training_amortisation_tokens": ("token", "dimensionless"),
+    "training_share": _DIMENSIONLESS,
+    "images_per_request": ("image / request", "image", "dimensionless"),
+    **{f"{campaign}_{name}": unit for campaign in ("training", "fine_tuning")
+       for name, unit in [("gpu_hours", ("hour", "unit hour")), ("gpu_power_w", ("W",)),
+                          ("power_includes_pue", _DIMENSIONLESS), ("experiments", _DIMENSIONLESS),
+                          ("idle_kwh", ("kWh",)), ("energy_kwh", ("kWh",)),
+                          ("energy_includes_pue", _DIMENSIONLESS)]},
+}
+#: Background records a ``model:`` block names: field, what it is, database, code prefix,
+#: codes with that prefix that are something else, and the catalog that lists them.
+_RECORDS = [
+    ("hardware.accelerator", "accelerator", HARDWARE_DB, "accelerator-", "-vendor-pcf",
+     "accelerators"),
+    ("hardware.server", "server", HARDWARE_DB, "server-", "server-component-", "servers"),
+    ("hardware.datacenter", "datacenter", DATACENTER_DB, "datacenter-", INFRASTRUCTURE_PREFIX,
+     "datacenters"),
+    ("electricity.location", "grid location", ELECTRICITY_DB, "electricity-",
+     "electricity-technology-", "grids"),
+]
 
 
 @dataclass
@@ -58,10 +108,65 @@ class _Builder:
         self.input_params: list[Parameter] = []
         self.problems: list[Problem] = []
         self.warnings: list[dict] = []
+        self.missing: set[str] = set()  # required parameters reported (or excused) once
+        self.unknown: set[tuple] = set()  # background records named but not found
+
+    # ----------------------------------------------------------------- checks
+    def check_records(self) -> None:
+        """Each background record the block names exists; an unknown one is reported here,
+        once, rather than as the properties it cannot give (see :meth:`default`)."""
+        values = {"hardware.accelerator": self.spec.hardware.accelerator,
+                  "hardware.server": self.spec.hardware.server,
+                  "hardware.datacenter": self.spec.hardware.datacenter,
+                  "electricity.location": self.spec.electricity.location
+                  if self.spec.electricity.basis == "location-based" else None}
+        for fld, what, db, prefix, other, catalog in _RECORDS:
+            ident = values[fld]
+            if ident is None or ident == "custom" and fld.startswith("hardware.") \
+                    or db not in self.known.databases or (db, prefix + ident) in self.known.units:
+                continue
+            self.unknown.add((db, prefix + ident))
+            ids = sorted(code.removeprefix(prefix) for d, code in self.known.units
+                         if d == db and code.startswith(prefix)
+                         and not (code.startswith(other) or code.endswith(other)))
+            close = difflib.get_close_matches(ident, ids, n=3, cutoff=0.6)
+            known = (f"closest known: {', '.join(close)}" if close else
+                     f"known: {', '.join(ids) or 'none'}" if len(ids) <= 20 else "")
+            self.problems.append(Problem(
+                f"unknown {what} '{ident}' (no '{prefix}{ident}' in {db}); "
+                f"{known + '; ' if known else ''}see 'genai-lca catalog {catalog}'",
+                file=self.path, field=f"model.{fld}"))
+
+    def check_units(self) -> None:
+        """Each parameter the model reads is in the unit its formulas assume. A compatible
+        unit (kW for W) is refused too, with the factor: the file's number is also read as
+        written outside the generated database (sweeps, bounds, prospective outlook)."""
+        for p in self.params.values():
+            accepted = PARAMETER_UNITS.get(p.name)
+            if accepted is None or p.unit is None:
+                continue
+            try:
+                given = units.parse_unit(p.unit)
+            except UnitError:
+                continue  # the resolver reports an unknown unit
+            if any(given == units.parse_unit(u) for u in accepted):
+                continue
+            expected = f"'{accepted[0]}'" + "".join(f" or '{u}'" for u in accepted[1:])
+            try:
+                factor = units.conversion_factor(p.unit, accepted[0])
+                fix = (f": give the amount in {accepted[0]} (1 {p.unit} = {factor:g} "
+                       f"{accepted[0]}); the model's formulas do not convert units")
+            except UnitError as exc:
+                fix = f", a different quantity ({exc.reason})"
+            self.problems.append(Problem(
+                f"parameter '{p.name}' must be in {expected}; got '{p.unit}'{fix}",
+                file=self.path, field=f"parameters.{p.name}.unit"))
 
     # ----------------------------------------------------------------- parameters
     def need(self, name: str, why: str) -> str:
-        if name not in self.params:
+        """A parameter the file must give; reported once however many parts need it."""
+        if name not in self.params and name not in self.missing:
+            self.missing.add(name)
             self.problems.append(Problem(f"parameter '{name}' is required ({why})",
                                          file=self.path, field="parameters"))
         return name
@@ -71,6 +176,9 @@ class _Builder:
         if name in self.params:
             return name
         value = self.known.properties.get(key, {}).get(prop)
+        if value is None and key in self.unknown:
+            self.missing.add(name)  # the record itself is reported (check_records)
+            return name
         if value is None:
             return self.need(name, f"{why}; '{key[1]}' has no '{prop}' to default to")
         p = Parameter(name=name, amount=float(value), unit=unit,
@@ -272,6 +380,8 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
              path: str) -> Generated:
     """Activities, parameters and functional units of a service described by ``spec``."""
     b = _Builder(db, spec, kind, params, known, path)
+    b.check_records()
+    b.check_units()
     b.site_defaults()
     acts: list[Activity] = []
     root: list[Exchange] = []
