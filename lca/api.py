@@ -162,11 +162,7 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
     from lca.bw.compute import solve
     from lca.formula import Formula, evaluate_all
 
-    prospect, record = None, {}
-    if year is not None or scenario is not None:
-        from lca.prospective.service import Prospect
-
-        prospect = Prospect.of(year, scenario, doubling_years=doubling_years)
+    prospect, record = _prospect(year, scenario, doubling_years), {}
     specs = method_names()
     with _written_service(service, data_dir, "assess", fu, prospect, record) as (
             svc, units, warnings, rdb, base):
@@ -260,11 +256,22 @@ def compare(services: list[str | os.PathLike], samples: int = 1000, *,
     return run_compare(models, samples, seed=seed, scheduler=scheduler, background=background)
 
 
+def _prospect(year: int | None, scenario: str | None, doubling_years: float | None):
+    """The :class:`~lca.prospective.service.Prospect` asked for, or None for the present."""
+    if year is None and scenario is None:
+        return None
+    from lca.prospective.service import Prospect
+
+    return Prospect.of(year, scenario, doubling_years=doubling_years)
+
+
 def contributions(service: str | os.PathLike, *, fu: str | None = None, top: int = 10,
-                  data_dir: str | os.PathLike | None = None):
+                  data_dir: str | os.PathLike | None = None, year: int | None = None,
+                  scenario: str | None = None, doubling_years: float | None = None):
     """Contributions by process and by elementary flow (``top`` largest + rest, per
     indicator), the share resting on pre-characterised flows, the service's parameters and
-    the sources the result rests on (:class:`lca.bw.contributions.Contributions`)."""
+    the sources the result rests on (:class:`lca.bw.contributions.Contributions`); for a
+    future year with ``year``/``scenario`` as :func:`assess` takes them."""
     import dataclasses
 
     from lca.bw import contributions as contrib
@@ -274,7 +281,8 @@ def contributions(service: str | os.PathLike, *, fu: str | None = None, top: int
     if top < 1:
         raise InputError(Problem(f"top must be at least 1; got {top}", field="--top"))
     methods = {k: s["name"] for k, s in method_names().items()}
-    with _written_service(service, data_dir, "contributions", fu) as (svc, units, _, rdb, _):
+    with _written_service(service, data_dir, "contributions", fu,
+                          _prospect(year, scenario, doubling_years)) as (svc, units, _, rdb, _):
         unit = select_unit(units, fu)
         values = evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in rdb.parameters})
         amount = float(Formula(unit.amount).evaluate(values))

@@ -99,8 +99,9 @@ def assess(
         from lca.api import contributions
         from lca.report.excel import write_results_xlsx
 
-        write_results_xlsx(out, result, contributions(service, fu=fu,
-                                                      data_dir=_STATE["data_dir"]))
+        write_results_xlsx(out, result, contributions(
+            service, fu=fu, data_dir=_STATE["data_dir"], year=year, scenario=scenario,
+            doubling_years=doubling_years))
         log.info("wrote %s", out)
         return
     text = {Format.table: result.to_text, Format.json: result.to_json,

@@ -52,6 +52,25 @@ def test_results_workbook_equals_the_api_result(project, tmp_path):
     assert prov[f"inventory {result.provenance['inventories'][0]['database']}"] == digest
 
 
+def test_prospective_workbook_is_prospective_throughout(project, tmp_path):
+    """With --year/--scenario every sheet describes the future service: the processes
+    add up to the prospective total, not to today's."""
+    import pandas as pd
+
+    from lca.api import assess
+
+    out = tmp_path / "future.xlsx"
+    assert main(["--quiet", "--data-dir", str(project), "assess", str(SERVICE), "--year",
+                 "2040", "--scenario", "SSP1-2.6", "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    future = assess(SERVICE, data_dir=project, year=2040, scenario="SSP1-2.6")
+    today = assess(SERVICE, data_dir=project)
+    gwp = future.indicators["climate_change"].total
+    assert gwp < today.indicators["climate_change"].total
+    procs = sheets["processes"].query("indicator == 'climate_change'")
+    assert procs["score"].sum() == pytest.approx(gwp, rel=1e-9)
+
+
 def test_export_refuses_other_formats(project, tmp_path, capsys):
     assert main(["--quiet", "--data-dir", str(project), "export", str(SERVICE), "--out",
                  str(tmp_path / "s.csv")]) == 2

@@ -93,8 +93,13 @@ def _salib_problem(params: list[ParameterSpec]) -> dict:
             "dists": dists}
 
 
-def _evaluate(model: CompiledModel, names: list[str], X: np.ndarray) -> np.ndarray:
-    values = model.parameter_values(len(X), fixed={n: X[:, j] for j, n in enumerate(names)})
+def _evaluate(model: CompiledModel, names: list[str], X: np.ndarray,
+              params: list[ParameterSpec] | None = None) -> np.ndarray:
+    """Totals for the parameter sets ``X`` (columns in ``names`` order); SALib samples a
+    lognormal as positive, so a stats_arrays ``negative`` lognormal is flipped here."""
+    flip = {p.name for p in params or () if p.distribution.kind == 2 and p.distribution.negative}
+    values = model.parameter_values(len(X), fixed={
+        n: -X[:, j] if n in flip else X[:, j] for j, n in enumerate(names)})
     return model.evaluate(values)["total"]
 
 
@@ -149,7 +154,7 @@ def morris(model: CompiledModel, params: list[str] | None = None, *, trajectorie
     problem = {"num_vars": len(chosen), "names": [p.name for p in chosen],
                "bounds": [list((bounds or {}).get(p.name) or _low_high(p)) for p in chosen]}
     X = sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    Y = _evaluate(model, problem["names"], X)
+    Y = _evaluate(model, problem["names"], X)  # the box holds the values themselves
     rows = []
     for j, ind in enumerate(model.spec.indicators):
         res = analyze.analyze(problem, X, Y[:, j], num_levels=levels, seed=seed)
@@ -171,16 +176,16 @@ def sobol(model: CompiledModel, params: list[str] | None = None, *, base_samples
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    chosen = uncertain_parameters(model, params, bounds)
-    problem = _salib_problem(chosen)
-    names = problem["names"]
-    X = sample.sample(problem, base_samples, calc_second_order=second_order, seed=seed)
-    Y = _evaluate(model, names, X)
-    rows, pairs = [], []
     unknown = sorted(set(indicators or ()) - set(model.spec.indicators))
     if unknown:
         raise InputError(Problem(f"unknown indicator(s) {', '.join(unknown)}; indicators: "
                                  f"{', '.join(model.spec.indicators)}", field="indicators"))
+    chosen = uncertain_parameters(model, params, bounds)
+    problem = _salib_problem(chosen)
+    names = problem["names"]
+    X = sample.sample(problem, base_samples, calc_second_order=second_order, seed=seed)
+    Y = _evaluate(model, names, X, chosen)
+    rows, pairs = [], []
     for j, ind in enumerate(model.spec.indicators):
         if indicators is not None and ind not in indicators:
             continue

@@ -92,7 +92,8 @@ class BackgroundUncertainty:
     is certain); uncertain biosphere entries ``b_cols`` (activity), ``b_cf`` (U, n_ind)
     (factor of the entry's flow for each indicator), ``b_amount`` and ``b_dist``; uncertain
     technosphere entries ``a_rows``, ``a_cols``, ``a_amount`` (as stored, inputs positive)
-    and ``a_dist``.
+    and ``a_dist``. Production and substitution exchanges are taken as certain, and the
+    energy indicator's direct term (grid output) does not follow a sampled diagonal.
 
     With only biosphere entries uncertain the supply of every activity is fixed and scores
     are linear in the entries: one matrix product per chunk (``W`` holds each entry's score
@@ -115,7 +116,7 @@ class BackgroundUncertainty:
     a_dist: list
     b_names: list = None  # entry names ("output -> input"): one random stream each
     a_names: list = None
-    rtol: float = 1e-10
+    rtol: float = 1e-10  # per indicator: a few samples, so full precision is affordable
     maxiter: int = 50
 
     def __post_init__(self):
@@ -180,12 +181,14 @@ class BackgroundUncertainty:
         return out
 
     def _adjoint(self, A_s: sp.csc_matrix, D_s: np.ndarray) -> np.ndarray:
-        """Solve A_s^T lambda = D_s, preconditioned by the mean factorisation."""
+        """Solve A_s^T lambda = D_s, preconditioned by the mean factorisation; converged
+        when every indicator's residual is below ``rtol`` of its own right-hand side (the
+        indicators' scales differ by many orders of magnitude)."""
         lam, AT = self._lam.copy(), A_s.T.tocsr()
-        limit = self.rtol * np.linalg.norm(D_s)
+        limit = self.rtol * np.linalg.norm(D_s, axis=0)
         for _ in range(self.maxiter):
             r = D_s - AT @ lam
-            if np.linalg.norm(r) <= limit:
+            if np.all(np.linalg.norm(r, axis=0) <= limit):
                 return lam
             lam += self._luT.solve(r)
         return splu(A_s.T.tocsc()).solve(D_s)

@@ -136,8 +136,9 @@ class Outlook:
         for c in summary.columns:
             if c.startswith("ict_share_"):
                 summary[c] = summary[c].map(_pct)
-        notes = ("ICT % is ICT / world net CO2 ('n/a' where world net <= 0); cumulative from "
-                 f"1 Jan {BUDGET_START}; budget: AR6 {self.parameters['budget_limit_c']:g} degC "
+        ict_from = max(BUDGET_START, self.parameters["base_year"])
+        notes = ("ICT % is ICT / world net CO2 ('n/a' where world net <= 0); world cumulative "
+                 f"from 1 Jan {BUDGET_START}, ICT cumulative from 1 Jan {ict_from}; budget: AR6 {self.parameters['budget_limit_c']:g} degC "
                  f"at {self.parameters['budget_likelihood']:.0%} = "
                  f"{self.parameters['budget_gt']:g} Gt CO2 (Table SPM.2)")
         return "\n\n".join(blocks + ["summary\n" + summary.to_string(index=False), notes])
@@ -172,7 +173,11 @@ def run(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[float]
                         for y in years])
         grid_world = np.array([grid_intensity_g_per_kwh(present_world, i, floor)
                                if np.isfinite(i) else np.nan for i in idx])
-        cum_world = _cumulative(years, world)
+        # the budget counts from 1 Jan 2020 whatever the base year: world emissions before a
+        # later base year are counted too (the scenario has them); ICT is modelled from its
+        # base year only, so its cumulative starts there
+        since = np.arange(min(BUDGET_START, base_year), end + 1)
+        cum_world = _cumulative(since, data.series(scen).loc[since].to_numpy())[-len(years):]
         ai_gt = ai_emissions_gt(ai, years, np.nan_to_num(idx, nan=1.0), floor) if ai else None
         for g in rates:
             ict = ict_emissions_gt(share * world[0], g, years, base_year)
