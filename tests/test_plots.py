@@ -52,10 +52,20 @@ def test_process_and_flow_figures_show_top_and_rest(data, tmp_path):
 
 
 def test_impact_graph_edges_are_sized_by_impact(data, tmp_path):
+    """What flows into the functional unit's activity is the whole result (it has no direct
+    emissions of its own), and each drawn link is as wide as the impact it carries."""
     s = data.services[0]
+    edges = s.contributions.edges.query("indicator == 'climate_change'")
+    root = s.result.functional_unit["reference_flow"]["activity"][1]
+    into_root = edges[edges["consumer"].astype(str).str.endswith(root)]["score"].sum()
+    assert into_root == pytest.approx(s.result.indicators["climate_change"].total, rel=1e-9)
     fig = plots.impact_graph_figure(s.graph, s.contributions.edges, "climate_change")
     assert isinstance(fig, Figure) and "100.0 %" in " ".join(
         t.get_text() for t in fig.axes[0].texts)
+    drawn = sorted(fig.axes[0].collections[0].get_linewidths())
+    biggest = edges["score"].abs().max()
+    assert drawn[-1] == pytest.approx(0.6 + 14.0) and biggest > 0
+    assert all(w >= 0.6 for w in drawn)
     _saves(fig, tmp_path, "graph")
 
 

@@ -134,6 +134,23 @@ def test_parameter_cycle_is_reported_once(check):
                    "other in a cycle")
 
 
+def test_each_independent_parameter_cycle_is_reported(check):
+    path, err = check([("name: hardware_utilisation, amount: 0.8,",
+                        "name: hardware_utilisation, formula: \"dc_load_factor\","),
+                       ("name: dc_load_factor, amount: 0.6,",
+                        "name: dc_load_factor, formula: \"hardware_utilisation\","),
+                       ("name: deployment_years, amount: 2,",
+                        "name: deployment_years, formula: \"hardware_lifetime_years\","),
+                       ("name: hardware_lifetime_years, amount: 5,",
+                        "name: hardware_lifetime_years, formula: \"deployment_years\",")])
+    lines = err.splitlines()
+    assert lines[0] == "error: 2 problems found; nothing was written:"
+    assert [line.split("formula ", 1)[1] for line in lines[1:]] == [
+        "'deployment_years -> hardware_lifetime_years': parameters refer to each other in a "
+        "cycle",
+        "'hardware_utilisation -> dc_load_factor': parameters refer to each other in a cycle"]
+
+
 def test_parameter_in_another_quantity_is_refused(check):
     path, err = check([("- {name: gpu_power_serving_w, amount: 400, unit: W,",
                         "- {name: gpu_power_serving_w, amount: 400, unit: kg,"),

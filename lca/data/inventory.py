@@ -386,14 +386,17 @@ def _evaluate_each(formulas: dict[str, str | float], outer: dict[str, Any],
     graph.add_nodes_from(parsed)
     graph.add_edges_from((dep, name) for name, f in parsed.items() for dep in f.names
                          if dep in parsed)
-    cyclic = {n for c in nx.strongly_connected_components(graph) for n in c
-              if len(c) > 1 or graph.has_edge(n, n)}
-    if cyclic:
-        cycle = nx.find_cycle(graph, [n for n in parsed if n in cyclic])  # file order
+    order = {n: i for i, n in enumerate(parsed)}  # file order
+    loops = sorted((c for c in nx.strongly_connected_components(graph)
+                    if len(c) > 1 or graph.has_edge(*[next(iter(c))] * 2)),
+                   key=lambda c: min(order[n] for n in c))
+    cyclic = set().union(*loops) if loops else set()
+    for loop in loops:  # one problem per independent cycle
+        cycle = nx.find_cycle(graph.subgraph(loop), min(loop, key=order.get))
         ctx.problem(str(FormulaError(" -> ".join(a for a, _ in cycle),
                                      "parameters refer to each other in a cycle")),
                     where[cycle[0][0]], scope, "parameters")
-        invalid |= cyclic
+    invalid |= cyclic
     graph.remove_nodes_from(cyclic)
     for name in nx.topological_sort(graph):
         if parsed[name].names & invalid:

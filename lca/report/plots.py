@@ -473,12 +473,13 @@ def comparison_figure(comparison, *, indicators: Sequence[str] | None = None,
             a, b = results[i].total[:, k], results[j].total[:, k]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = a / b
-            rows.append((ratio[np.isfinite(ratio) & (ratio > 0)], float(np.mean(a < b))))
+            keep = np.isfinite(ratio) & (ratio > 0)  # a log axis shows positive ratios only
+            rows.append((ratio[keep], float(np.mean(a < b)), int((~keep).sum())))
             name = (labels or INDICATORS).get(key, (key,))[0]
             ticks.append(f"{name}\n{_short(names[i], 30)} / {_short(names[j], 30)}"
                          if len(pairs) > 1 else name)
     y = np.arange(len(rows))[::-1]
-    for yy, (ratio, p) in zip(y, rows):
+    for yy, (ratio, p, dropped) in zip(y, rows):
         if len(ratio) and np.ptp(ratio) > 0:
             parts = ax.violinplot(ratio, positions=[yy], vert=False, widths=0.8,
                                   showextrema=False)
@@ -489,7 +490,8 @@ def comparison_figure(comparison, *, indicators: Sequence[str] | None = None,
             lo, med, hi = np.percentile(ratio, [2.5, 50, 97.5])
             ax.hlines(yy, lo, hi, color="#2e3440", lw=1.2)
             ax.plot(med, yy, "o", color="white", mec="#2e3440", ms=5)
-            ax.annotate(f"P(A<B) = {p:.2f}", (hi, yy), xytext=(6, 0),
+            note = f"; {dropped} samples with A/B <= 0 or undefined not drawn" if dropped else ""
+            ax.annotate(f"P(A<B) = {p:.2f}{note}", (hi, yy), xytext=(6, 0),
                         textcoords="offset points", va="center", fontsize=7)
     ax.axvline(1, color="#bf616a", lw=1, ls="--")
     ax.set_xscale("log")
