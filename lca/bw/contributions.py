@@ -53,23 +53,23 @@ def contributions(demand: dict[tuple, float], methods: dict[str, tuple], *, top:
                   ) -> Contributions:
     """Contributions of ``demand`` (activity key -> amount) for ``methods`` (indicator ->
     Brightway method), top ``top`` processes and flows per indicator plus the rest."""
-    import bw2calc as bc
     import bw2data as bd
     import pandas as pd
 
+    from lca.bw.compute import Factorised
+
     ids = {bd.get_activity(k).id: v for k, v in demand.items()}
-    lca = bc.LCA(ids, method=next(iter(methods.values())))
-    lca.lci()
+    fac = Factorised(ids, next(iter(methods.values())))  # one factorisation for everything
+    lca = fac.lca
     act_of_col = {c: i for i, c in lca.dicts.activity.items()}
     flow_of_row = {r: i for i, r in lca.dicts.biosphere.items()}
     meta = _metadata(list(act_of_col.values()) + list(flow_of_row.values()))
     pre_rows = np.array([meta[flow_of_row[r]]["database"] == PRECHARACTERISED_DB and
                          meta[flow_of_row[r]]["type"] == PRECHARACTERISED_TYPE
                          for r in range(len(flow_of_row))], dtype=bool)
-    totals, procs, flows, pre_share, pre_abs = {}, [], [], {}, {}
+    totals, procs, flows, pre_share, pre_abs, lambdas = {}, [], [], {}, {}, {}
     for key, method in methods.items():
-        lca.switch_method(method)
-        lca.lcia()
+        lambdas[key] = fac.cumulative(fac.direct(method))  # direct() runs lca.lcia()
         ci = lca.characterized_inventory.tocsr()
         by_process = np.asarray(ci.sum(axis=0)).ravel()
         by_flow = np.asarray(ci.sum(axis=1)).ravel()
@@ -80,34 +80,31 @@ def contributions(demand: dict[tuple, float], methods: dict[str, tuple], *, top:
         procs += _ranked(key, by_process, act_of_col, meta, total, top, _process_row)
         flows += [{**r, "precharacterised": bool(r.get("_pre"))}
                   for r in _ranked(key, by_flow, flow_of_row, meta, total, top, _flow_row)]
+    lambdas["energy"] = fac.cumulative(fac.grid_electricity())
     flow_frame = pd.DataFrame(flows).drop(columns="_pre", errors="ignore")
     foreground = {k[0] for k in demand}
     return Contributions(totals, pd.DataFrame(procs), flow_frame, pre_share, pre_abs,
-                         _source_uses(lca, act_of_col), edge_flows(ids, methods, foreground))
+                         _source_uses(lca, act_of_col),
+                         edge_flows(fac, lambdas, act_of_col, meta, foreground))
 
 
-def edge_flows(demand: dict[int, float], methods: dict[str, tuple], foreground: set[str]):
+def edge_flows(fac, lambdas: dict[str, np.ndarray], act_of_col: dict[int, int],
+               meta: dict[int, dict], foreground: set[str]):
     """Impact carried by each link into an activity of the ``foreground`` databases:
     supply of the consumer x amount drawn x cumulative score per unit of the supplier
-    (lambda of A^T lambda = d, :class:`lca.bw.compute.Factorised`), per indicator and for
-    grid energy (``energy``, kWh). Node ids are ``"database/code"`` as in
-    :mod:`lca.bw.graph`. Returns a DataFrame (supplier, consumer, indicator, score)."""
+    (``lambdas``: indicator -> lambda of A^T lambda = d on ``fac``, a
+    :class:`lca.bw.compute.Factorised`; ``energy`` in kWh). Node ids are
+    ``"database/code"`` as in :mod:`lca.bw.graph`. Returns a DataFrame (supplier,
+    consumer, indicator, score)."""
     import pandas as pd
 
-    from lca.bw.compute import Factorised
-
-    fac = Factorised(demand, next(iter(methods.values())))
     A, x = fac.A, fac.lca.supply_array
-    act_of_col = {c: i for i, c in fac.lca.dicts.activity.items()}
-    meta = _metadata(list(act_of_col.values()))
     node = {c: f"{meta[i]['database']}/{meta[i]['code']}" for c, i in act_of_col.items()}
     links = []
     for c in (c for c, i in act_of_col.items() if meta[i]["database"] in foreground):
         col = A.getcol(c)
         links += [(r, c, -v * x[c]) for r, v in zip(col.indices, col.data) if r != c and v]
     rows = []
-    lambdas = {k: fac.cumulative(fac.direct(m)) for k, m in methods.items()}
-    lambdas["energy"] = fac.cumulative(fac.grid_electricity())
     for key, lam in lambdas.items():
         rows += [{"supplier": node[r], "consumer": node[c], "indicator": key,
                   "score": float(amount * lam[r])} for r, c, amount in links]
