@@ -157,8 +157,8 @@ def assess(service: str | os.PathLike, *, fu: str | None = None,
     With ``year`` and ``scenario`` (an SSP, e.g. ``"SSP2-4.5"``) the service is assessed as
     it would run that year (:mod:`lca.prospective.service`): grid GHG per the scenario's
     proxy, accelerator efficiency doubling every ``doubling_years`` (default 2.6; 0: none),
-    in its own database ``genai-service-<id>-<ssp>-<year>``; ``provenance["prospective"]``
-    says what was changed."""
+    in its own database ``genai-service-<id>-<ssp>-<year>[-k<doubling years>]``;
+    ``provenance["prospective"]`` says what was changed."""
     from lca.bw.compute import solve
     from lca.formula import Formula, evaluate_all
 
