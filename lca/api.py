@@ -231,15 +231,9 @@ def sensitivity(service: str | os.PathLike, method: str = "oat", *,
     :mod:`lca.analysis.sensitivity`."""
     from lca.analysis import sensitivity as sens
 
-    model = compile(service, fu=fu, data_dir=data_dir)
-    if method == "oat":
-        return sens.oat(model, params, bounds=bounds)
-    if method == "morris":
-        return sens.morris(model, params, trajectories=samples, seed=seed, bounds=bounds)
-    if method == "sobol":
-        return sens.sobol(model, params, base_samples=samples, seed=seed, bounds=bounds)
-    raise InputError(Problem(f"unknown sensitivity method '{method}'; use oat, morris or "
-                             "sobol", field="--method"))
+    sens.check_method(method)  # before compiling
+    return sens.run(compile(service, fu=fu, data_dir=data_dir), method, params,
+                    bounds=bounds, samples=samples, seed=seed)
 
 
 def compare(services: list[str | os.PathLike], samples: int = 1000, *,

@@ -16,6 +16,8 @@ from lca.core.compiled import CompiledModel, Distribution, ParameterSpec
 from lca.errors import InputError, Problem
 
 Bounds = dict[str, tuple[float, float]]
+#: The methods :func:`run` dispatches to.
+METHODS = ("oat", "morris", "sobol")
 
 
 def uncertain_parameters(model: CompiledModel, names: list[str] | None = None,
@@ -206,3 +208,22 @@ def sobol(model: CompiledModel, params: list[str] | None = None, *, base_samples
     if second_order:
         frame.attrs["S2"] = pd.DataFrame(pairs)
     return frame
+
+
+def run(model: CompiledModel, method: str, params: list[str] | None = None, *,
+        bounds: Bounds | None = None, samples: int = 1024, seed: int | None = None):
+    """:func:`oat`, :func:`morris` (``samples`` trajectories) or :func:`sobol` (``samples``
+    base samples) by name; the one dispatch the API, the CLI and the report share."""
+    check_method(method)
+    if method == "oat":
+        return oat(model, params, bounds=bounds)
+    if method == "morris":
+        return morris(model, params, trajectories=samples, seed=seed, bounds=bounds)
+    return sobol(model, params, base_samples=samples, seed=seed, bounds=bounds)
+
+
+def check_method(method: str, field: str = "--method") -> None:
+    """Refuse a method name :func:`run` does not know (before any costly work)."""
+    if method not in METHODS:
+        raise InputError(Problem(f"unknown sensitivity method '{method}'; use one of "
+                                 f"{', '.join(METHODS)}", field=field))

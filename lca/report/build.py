@@ -17,12 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from lca.analysis.sensitivity import check_method
 from lca.errors import InputError, Problem
 
 log = logging.getLogger("lca.report")
-
-SENSITIVITY_METHODS = ("oat", "morris", "sobol")
-
 
 @dataclass
 class ServiceData:
@@ -84,9 +82,8 @@ def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | N
     if samples < 0 or samples == 1:
         raise InputError(Problem(f"samples must be 0 (none) or at least 2; got {samples}",
                                  field="--samples"))
-    if sensitivity is not None and sensitivity not in SENSITIVITY_METHODS:
-        raise InputError(Problem(f"unknown sensitivity method '{sensitivity}'; use one of "
-                                 f"{', '.join(SENSITIVITY_METHODS)}", field="--sensitivity"))
+    if sensitivity is not None:
+        check_method(sensitivity, "--sensitivity")
     if samples and seed is None:  # stated in the report, so the report can be rebuilt
         seed = int(np.random.SeedSequence().entropy % 2**31)
     start = time.perf_counter()
@@ -142,11 +139,7 @@ def _sensitivity(model, method: str, seed: int | None):
 
     if not sens.uncertain_parameters(model):
         return None
-    if method == "oat":
-        return sens.oat(model)
-    if method == "morris":
-        return sens.morris(model, trajectories=100, seed=seed)
-    return sens.sobol(model, base_samples=1024, seed=seed)
+    return sens.run(model, method, samples=100 if method == "morris" else 1024, seed=seed)
 
 
 def _monte_carlo(services: list[ServiceData], samples: int, seed: int | None):
