@@ -18,18 +18,24 @@ from typing import Optional
 
 import typer
 
+from lca.analysis import SENSITIVITY_METHODS
+CATALOGS = ("accelerators", "servers", "grids", "datacenters")  # TODO(registry)
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Life-cycle assessment of generative-AI services on Brightway 2.5.")
 log = logging.getLogger("lca")
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+def _choices(name: str, values) -> type[Enum]:
+    """A typer choice type from a registry's names (one place lists them)."""
+    return Enum(name, {v.replace("-", "_"): v for v in values}, type=str)
 
 
-_STATE = {"debug": False, "quiet": False, "data_dir": None}
+Format = _choices("Format", ("table", "json", "csv"))
+Method = _choices("Method", SENSITIVITY_METHODS)
+CatalogName = _choices("CatalogName", CATALOGS)
+
+_STATE = {"debug": False, "quiet": False, "data_dir": None, "cache": True}
 
 
 @app.callback()
@@ -39,8 +45,10 @@ def _options(
         help="Brightway data directory (default: BRIGHTWAY2_DIR or Brightway's own)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print results and errors."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the "
+                                  "result cache (see 'genai-lca cache clear')."),
 ) -> None:
-    _STATE.update(debug=debug, quiet=quiet, data_dir=data_dir)
+    _STATE.update(debug=debug, quiet=quiet, data_dir=data_dir, cache=not no_cache)
     _configure_logging(debug, quiet)
 
 
@@ -90,18 +98,19 @@ def assess(
                                                    "years (default 2.6, Koomey; 0: none)."),
 ) -> None:
     """Assess a service: totals per indicator and shares by lifecycle stage."""
-    from lca.api import assess as do_assess
+    from lca.outputs import TEXT, check_output
+    from lca.prepared import prepare
 
     start = time.perf_counter()
-    result = do_assess(service, fu=fu, data_dir=_STATE["data_dir"], year=year,
-                       scenario=scenario, doubling_years=doubling_years)
+    if out is not None:
+        out = check_output(out, {**TEXT, ".xlsx": "workbook"})
+    svc = prepare(service, data_dir=_STATE["data_dir"], year=year, scenario=scenario,
+                  doubling_years=doubling_years, cache=_STATE["cache"])
+    result = svc.assess(fu)
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
-        from lca.api import contributions
         from lca.report.excel import write_results_xlsx
 
-        write_results_xlsx(out, result, contributions(
-            service, fu=fu, data_dir=_STATE["data_dir"], year=year, scenario=scenario,
-            doubling_years=doubling_years))
+        write_results_xlsx(out, result, svc.contributions(fu))
         log.info("wrote %s", out)
         return
     text = {Format.table: result.to_text, Format.json: result.to_json,
@@ -139,14 +148,11 @@ def graph(
 ) -> None:
     """Draw the service's stage graph, or write it as GraphML."""
     from lca.api import graph as do_graph
-    from lca.errors import InputError, Problem
+    from lca.outputs import FIGURES, check_output
 
-    suffix = out.suffix.lower()
-    if suffix not in (".png", ".svg", ".pdf", ".graphml"):
-        raise InputError(Problem(f"unsupported output type '{suffix}'; use .png, .svg, .pdf "
-                                 "or .graphml", field="--out"))
-    g = do_graph(service, data_dir=_STATE["data_dir"])
-    if suffix == ".graphml":
+    out = check_output(out, {**FIGURES, ".graphml": "GraphML"})
+    g = do_graph(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"])
+    if out.suffix.lower() == ".graphml":
         import networkx as nx
 
         nx.write_graphml(g, out)
@@ -173,28 +179,14 @@ def uncertainty(
                                     "uncertain entries too (mean factorisation reused)."),
 ) -> None:
     """Monte Carlo over the service's parameter and exchange distributions."""
-    from lca.analysis.uncertainty import ParquetSink, run
-    from lca.api import compile as do_compile
+    from lca.api import uncertainty as do_uncertainty
 
-    model = do_compile(service, fu=fu, data_dir=_STATE["data_dir"], background=background)
-    stream = out is not None and out.suffix.lower() == ".parquet" and scheduler == "local"
-    sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) if stream else None
-    try:  # Parquet output streams chunk by chunk: memory stays bounded at 10^6 samples
-        result = run(model, samples, seed=seed, progress=not _STATE["quiet"],
-                     scheduler=scheduler, sink=sink, background=background)
-    finally:
-        if sink is not None:
-            sink.close()
+    result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
+                            progress=not _STATE["quiet"], scheduler=scheduler,
+                            background=background, out=out, cache=_STATE["cache"])
     summary = result.summary()
-    if sink is not None:
-        log.info("wrote %d rows to %s", sink.rows, out)
-    elif out is not None:
-        frame = result.to_frame()
-        if out.suffix.lower() == ".parquet":
-            frame.to_parquet(out, index=False)
-        else:
-            frame.to_csv(out, index=False)
-        log.info("wrote %d rows to %s", len(frame), out)
+    if out is not None:
+        log.info("wrote %d samples to %s", samples, out)
     if fmt == Format.json:
         typer.echo(summary.reset_index().to_json(orient="records", indent=2))
     elif fmt == Format.csv:
@@ -217,12 +209,10 @@ def compare(
 ) -> None:
     """Paired comparison (common random numbers): A/B, A-B and P(A < B) per indicator."""
     from lca.api import compare as do_compare
-    from lca.errors import InputError, Problem
 
-    if len(services) < 2:
-        raise InputError(Problem("compare needs at least two service files", field="SERVICES"))
     frame = do_compare(services, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                       scheduler=scheduler, background=background).pairs()
+                       scheduler=scheduler, background=background,
+                       cache=_STATE["cache"]).pairs()
     _emit_frame(frame, fmt)
 
 
@@ -246,17 +236,13 @@ def report(
 ) -> None:
     """A self-contained HTML report: assumptions, results, contributions, uncertainty,
     sensitivity, comparison, data quality and provenance."""
-    from lca.errors import InputError, Problem
-    from lca.report.html import write_report
     from lca.analysis.sweep import parse_sweep
+    from lca.report.html import write_report
 
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise InputError(Problem(f"unsupported report type '{out.suffix}'; use .html",
-                                 field="--out"))
     sweeps = [parse_sweep(s) for s in sweep] if sweep else None
     write_report(services, out, samples=samples, seed=seed, fu=fu, sensitivity=sensitivity,
                  sweeps=sweeps, top=top, data_dir=_STATE["data_dir"],
-                 progress=not _STATE["quiet"])
+                 progress=not _STATE["quiet"], cache=_STATE["cache"])
 
 
 @app.command()
@@ -271,12 +257,6 @@ def export(
 
     for path in do_export(service, out, data_dir=_STATE["data_dir"]):
         log.info("wrote %s", path)
-
-
-class Method(str, Enum):
-    oat = "oat"
-    morris = "morris"
-    sobol = "sobol"
 
 
 @app.command()
@@ -299,11 +279,15 @@ def sensitivity(
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
     from lca.analysis.sensitivity import parse_bounds
     from lca.api import sensitivity as do_sensitivity
+    from lca.outputs import FIGURES, check_output
 
+    if out is not None:
+        out = check_output(out, FIGURES)
     frame = do_sensitivity(service, method.value,
                            params=[p.strip() for p in params.split(",")] if params else None,
                            bounds=parse_bounds(bounds) if bounds else None, samples=samples,
-                           seed=seed, fu=fu, data_dir=_STATE["data_dir"])
+                           seed=seed, fu=fu, data_dir=_STATE["data_dir"],
+                           cache=_STATE["cache"])
     if out is not None:
         from lca.report.plots import sensitivity_figure
 
@@ -311,13 +295,6 @@ def sensitivity(
                            unit="kg CO2-eq").savefig(out, dpi=150)
         log.info("wrote %s", out)
     _emit_frame(frame, fmt)
-
-
-class CatalogName(str, Enum):
-    accelerators = "accelerators"
-    servers = "servers"
-    grids = "grids"
-    datacenters = "datacenters"
 
 
 @app.command()
@@ -328,8 +305,11 @@ def catalog(
 ) -> None:
     """List the background's accelerators, servers, grids or datacentres with key figures."""
     from lca.api import catalog as do_catalog
+    from lca.outputs import TEXT, check_output
     from lca.results import records_to_csv, records_to_json, records_to_text
 
+    if out is not None:
+        out = check_output(out, TEXT)
     rows = do_catalog(category.value, data_dir=_STATE["data_dir"])
     _emit({Format.table: records_to_text, Format.json: records_to_json,
            Format.csv: records_to_csv}[fmt](rows), out)
@@ -382,9 +362,10 @@ def outlook(
     except ValueError:
         raise InputError(Problem(f"growth rates must be numbers (0.06 = +6 %/yr); got "
                                  f"{', '.join(ict_growth)}", field="--ict-growth")) from None
-    if out is not None and out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise InputError(Problem(f"unsupported figure type '{out.suffix}'; use .png, .svg or "
-                                 ".pdf", field="--out"))
+    if out is not None:
+        from lca.outputs import FIGURES, check_output
+
+        out = check_output(out, FIGURES)
     result = do_outlook(names, rates, service=service, ai_requests_per_day=ai_requests_per_day,
                         ai_growth=ai_growth, doubling_years=doubling_years, rebound=rebound,
                         data_dir=_STATE["data_dir"], ict_share=ict_share, base_year=base_year,
@@ -412,11 +393,27 @@ def _emit_frame(frame, fmt: Format) -> None:
 
 
 def _emit(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` (already checked by ``check_output``)."""
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        from lca.outputs import write_text
+
+        write_text(out, text)
         log.info("wrote %s", out)
+
+
+cache_app = typer.Typer(help="The result cache (results keyed on the content of every input).",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached result of this data directory."""
+    from lca.api import clear_cache
+
+    typer.echo(f"removed {clear_cache(_STATE['data_dir'])} cached result(s)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,7 +75,7 @@ def test_export_refuses_other_formats(project, tmp_path, capsys):
     assert main(["--quiet", "--data-dir", str(project), "export", str(SERVICE), "--out",
                  str(tmp_path / "s.csv")]) == 2
     assert capsys.readouterr().err.strip() == \
-        "error: field '--out': unsupported export type '.csv'; use .xlsx"
+        "error: field '--out': unsupported output type '.csv'; use .xlsx (bw2io Excel workbook)"
 
 
 _REIMPORT = textwrap.dedent("""

@@ -108,7 +108,7 @@ def test_report_renders_in_chromium(report, tmp_path):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--out", "r.pdf"], "error: field '--out': unsupported report type '.pdf'; use .html"),
+    (["--out", "r.pdf"], "error: field '--out': unsupported output type '.pdf'; use .html (HTML report), .htm (HTML report)"),
     (["--out", "r.html", "--sensitivity", "fast"], "error: field '--sensitivity': unknown "
      "sensitivity method 'fast'; use one of oat, morris, sobol"),
     (["--out", "r.html", "--sweep", "nope=1:2"], "error: field '--sweep': no service has a "

@@ -1,4 +1,5 @@
-"""Gather everything a report shows, through :mod:`lca.api` (no Brightway here).
+"""Gather everything a report shows, through one :class:`~lca.prepared.PreparedService` per
+service (no Brightway here).
 
 :func:`gather` returns a :class:`ReportData` that :mod:`lca.report.html` renders; notebook
 users can take its parts (results, contributions, Monte Carlo, sensitivity frames, sweeps)
@@ -69,13 +70,14 @@ class _Steps:
 def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | None = None,
            fu: str | None = None, sensitivity: str | None = None,
            sweeps: list | None = None, top: int = 10,
-           data_dir: str | os.PathLike | None = None, progress: bool = False) -> ReportData:
+           data_dir: str | os.PathLike | None = None, progress: bool = False,
+           cache: bool = True) -> ReportData:
     """Assess each service and collect contributions, graph and, when asked, Monte Carlo
     (``samples`` > 0, paired with common random numbers when several services are given),
     sensitivity (``oat``, ``morris`` or ``sobol``) and sweeps (:mod:`lca.analysis.sweep`;
     ``None``: the default levers the service has, ``[]``: none)."""
-    from lca import api
     from lca.analysis import sweep as sw
+    from lca.prepared import prepare
 
     if not services:
         raise InputError(Problem("a report needs at least one service file", field="SERVICES"))
@@ -91,18 +93,20 @@ def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | N
     steps = _Steps(per * len(services) + (1 if samples else 0), progress, "report data")
     out: list[ServiceData] = []
     try:
+        prepared = [prepare(path, data_dir=data_dir, cache=cache) for path in services]
         models = []
-        for path in map(Path, services):  # compiled first: a bad --sweep fails early
-            models.append(api.compile(path, fu=fu, data_dir=data_dir))
-            steps(f"compiled {path.stem}")
+        for svc in prepared:  # compiled first: a bad --sweep fails early
+            models.append(svc.compile(fu))
+            steps(f"compiled {svc.path.stem}")
         if sweeps:
             _check_sweeps(models, sweeps)
-        for path, model in zip(map(Path, services), models):
-            result = api.assess(path, fu=fu, data_dir=data_dir)
+        for svc, model in zip(prepared, models):
+            path = Path(svc.path)
+            result = svc.assess(fu)
             steps(f"assessed {result.service}")
-            contrib = api.contributions(path, fu=fu, top=top, data_dir=data_dir)
+            contrib = svc.contributions(fu, top)
             steps(f"contributions of {result.service}")
-            graph = api.graph(path, data_dir=data_dir)
+            graph = svc.graph()
             steps(f"graph of {result.service}")
             data = ServiceData(path, result, contrib, graph, model)
             if sensitivity:

@@ -58,14 +58,18 @@ def pct(part: float, total: float) -> str:
 def write_report(services: list[str | os.PathLike], out: str | os.PathLike, *,
                  samples: int = 0, seed: int | None = None, fu: str | None = None,
                  sensitivity: str | None = None, sweeps: list | None = None, top: int = 10,
-                 data_dir: str | os.PathLike | None = None, progress: bool = False) -> Path:
-    """Gather (:func:`lca.report.build.gather`), render and write the report to ``out``."""
+                 data_dir: str | os.PathLike | None = None, progress: bool = False,
+                 cache: bool = True) -> Path:
+    """Gather (:func:`lca.report.build.gather`), render and write the report to ``out``
+    (checked before any work: .html, in a writable folder)."""
+    from lca.outputs import check_output, write_text
+
     start = time.perf_counter()
+    out = check_output(out, {".html": "HTML report", ".htm": "HTML report"})
     data = gather(services, samples=samples, seed=seed, fu=fu, sensitivity=sensitivity,
-                  sweeps=sweeps, top=top, data_dir=data_dir, progress=progress)
+                  sweeps=sweeps, top=top, data_dir=data_dir, progress=progress, cache=cache)
     text = render(data, progress=progress, started=start)
-    out = Path(out)
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     log.info("wrote %s (%.0f kB) in %.1f s", out, out.stat().st_size / 1024,
              time.perf_counter() - start)
     return out

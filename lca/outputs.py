@@ -1,0 +1,70 @@
+"""Output paths: checked once, before any work or write, and written atomically.
+
+Every command and API verb that writes a file (``--out``) calls :func:`check_output` first,
+so a wrong suffix, a missing or read-only folder or an existing folder in its place is an
+:class:`~lca.errors.InputError` (exit 2) before anything is computed or written.
+:func:`write_text` writes through a temporary file in the same folder, so a failed write
+leaves no half file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lca.errors import InputError, Problem
+
+#: Text documents a table can be written as (assess, catalog).
+TEXT = {".txt": "text table", ".json": "JSON", ".csv": "CSV"}
+#: Figures matplotlib writes.
+FIGURES = {".png": "PNG", ".svg": "SVG", ".pdf": "PDF"}
+
+
+def check_output(path: str | os.PathLike, kinds: dict[str, str] | None = None, *,
+                 field: str = "--out") -> Path:
+    """``path`` as a :class:`~pathlib.Path`, if a file of one of ``kinds`` (suffix ->
+    what it is; None: any suffix) can be written there; else an InputError naming the
+    field, what was expected and what was found."""
+    path = Path(path).expanduser()
+    suffix = path.suffix.lower()
+    if kinds is not None and suffix not in kinds:
+        allowed = ", ".join(f"{s} ({what})" for s, what in kinds.items())
+        raise InputError(Problem(f"unsupported output type '{suffix or path.name}'; use "
+                                 f"{allowed}", field=field))
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(Problem(f"'{path}' is a folder; give a file name", field=field))
+    if not folder.is_dir():
+        found = "a file" if folder.exists() else "missing"
+        raise InputError(Problem(f"the folder of '{path}' must exist; '{folder}' is {found}",
+                                 field=field))
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(Problem(f"'{path}' cannot be written (permission denied)",
+                                 field=field))
+    return path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, newline-terminated) to ``path`` atomically."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if path.exists() and not path.is_file():  # a device or pipe (/dev/stdout): write to it
+        try:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise InputError(Problem(f"could not write '{path}': {exc.strerror}",
+                                     field="--out")) from None
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(Problem(f"could not write '{path}': {exc.strerror}",
+                                     field="--out")) from None
+        raise

@@ -1,0 +1,461 @@
+"""The prepared service: a service file loaded, built, resolved and written once per
+process, whose verbs compute.
+
+:func:`prepare` is cheap: it reads the service file's bytes and returns a
+:class:`PreparedService` (the same object again for the same file content, data directory
+and prospect). The Brightway work (set-up check, build, resolve, write when the content
+changed) happens once, on the first verb that needs it. Every verb first asks the result
+cache (:mod:`lca.cache`) and an in-process memo, both keyed on content and guarded by the
+project's modification stamps, so an unchanged service in a fresh process answers
+``assess`` without importing bw2data, and a notebook asking twice pays once.
+
+Verbs: :meth:`~PreparedService.assess`, :meth:`~PreparedService.contributions`,
+:meth:`~PreparedService.compile`, :meth:`~PreparedService.uncertainty`,
+:meth:`~PreparedService.sensitivity`, :meth:`~PreparedService.graph`,
+:meth:`~PreparedService.export`. :mod:`lca.api` wraps them as functions; the CLI and the
+report use one prepared object per service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lca import cache as _cache
+from lca.errors import InputError, Problem
+
+#: Every result says which AWARE factors it used (issue 4: by country where available).
+AWARE_WORLD_AVERAGE = {
+    "code": "aware-world-average",
+    "message": "water scarcity uses the AWARE 1.2 world-average factor (42.95 m3 world-eq per "
+               "m3 consumed, EF 3.1) for water on biosphere3's 'Water' flows; only water on the "
+               "country flows 'Water, consumed, <ISO3>' gets a country factor"}
+
+
+@dataclass(frozen=True)
+class When:
+    """A prospective assessment's year, SSP scenario and efficiency doubling time (None
+    for the present)."""
+
+    year: int | None = None
+    scenario: str | None = None
+    doubling_years: float | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.year is None and self.scenario is None
+
+
+@dataclass
+class _Written:
+    """What the Brightway side produced for this service."""
+
+    service: Any                 # lca.data.service.ServiceFile (prospective copy if any)
+    units: list                  # functional units
+    warnings: list[dict]
+    database: Any                # lca.data.inventory.ResolvedDatabase of the service
+    prospective: dict | None     # provenance of a prospective rewrite
+    project_dir: str
+
+
+_PREPARED: dict[tuple, PreparedService] = {}
+
+
+def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = None,
+            year: int | None = None, scenario: str | None = None,
+            doubling_years: float | None = None, cache: bool = True) -> PreparedService:
+    """The prepared service for ``service`` (a service file), for the present or, with
+    ``year`` and ``scenario``, for a future year (see :func:`lca.api.assess`).
+
+    ``cache=False`` neither reads nor writes the result cache (the in-process memo of the
+    object itself still holds while the project is unchanged)."""
+    from lca.bw.project import data_dir as resolve_data_dir
+
+    path = Path(service).expanduser().resolve()
+    if not path.is_file():  # the words of lca.data.service.load_service
+        raise InputError(Problem("service file not found", file=str(service)))
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(f"cannot be read: {exc.strerror}", file=str(service))) from None
+    base = resolve_data_dir(data_dir)
+    when = When(year, scenario, doubling_years)
+    key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)
+    found = _PREPARED.get(key)
+    if found is None:
+        found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache)
+    return found
+
+
+class PreparedService:
+    """A service ready to compute; build it with :func:`prepare`.
+
+    Results are memoised in the object per functional unit and stored in the result cache;
+    both hold while the Brightway project's stamps (:func:`lca.cache.project_stamps`) are
+    those the result was computed under.
+    """
+
+    def __init__(self, path: Path, data_dir: Path, when: When, digest: str, cache: bool):
+        self.path, self.data_dir, self.when, self.digest = path, data_dir, when, digest
+        self.cache = _cache.ResultCache(_cache.directory(data_dir)) if cache else None
+        self._written: _Written | None = None
+        self._stamps: dict | None = None
+        self._memo: dict[tuple, Any] = {}
+
+    def __repr__(self) -> str:
+        when = "" if self.when.present else f", {self.when.scenario} {self.when.year}"
+        return f"<PreparedService {self.path.name}{when}>"
+
+    # ------------------------------------------------------------------ caching
+    def _key(self, verb: str, *args) -> str:
+        from lca.bw.setup import inventory_root
+
+        return _cache.content_key(verb, args, str(self.path), self.digest, str(self.data_dir),
+                                  self.when, _cache.inventory_digest(inventory_root()))
+
+    def _cached(self, verb: str, args: tuple, compute, fu: str | None = None):
+        """The result of ``compute(written)`` for (verb, args): from the memo or the cache
+        when their stamps still hold, else computed in the project and stored."""
+        memo_key = (verb, args)
+        if memo_key in self._memo:
+            stamps, value = self._memo[memo_key]
+            if _cache.stamps_of(stamps) == stamps:
+                return value
+        key = self._key(verb, *args) if self.cache is not None else None
+        if key is not None:
+            value = self.cache.get(key)
+            if value is not None:
+                self._memo[memo_key] = (self._entry_stamps(key), value)
+                return value
+        from lca.bw.project import lock, use_project
+
+        with lock(self.data_dir, f"{verb} {self.path.name}"), use_project():
+            written = self._write(fu)
+            value = compute(written)
+            stamps = _cache.project_stamps(written.project_dir)
+        self._memo[memo_key] = (stamps, value)
+        if key is not None:
+            self.cache.put(key, value, stamps)
+        return value
+
+    def _entry_stamps(self, key: str) -> dict:
+        import pickle
+
+        with open(self.cache._path(key), "rb") as fh:
+            return pickle.load(fh)["stamps"]
+
+    # ------------------------------------------------------------------ Brightway side
+    def _load(self):
+        from lca.data.service import load_service
+
+        if hashlib.sha256(self.path.read_bytes()).hexdigest() != self.digest:
+            from lca.errors import LCAError
+
+            raise LCAError(f"{self.path} changed since it was prepared; prepare it again")
+        loaded = load_service(self.path)
+        if not self.when.present:
+            from lca.prospective.service import Prospect, prospective_service
+
+            prospect = Prospect.of(self.when.year, self.when.scenario,
+                                   doubling_years=self.when.doubling_years)
+            return prospective_service(loaded, prospect), prospect
+        return loaded, None
+
+    def unit(self, fu: str | None = None):
+        """The functional unit ``fu`` (default: the service's first); a bad id fails here,
+        before any Brightway work when the file declares its units."""
+        from lca.data.service import select_unit
+
+        if self._written is not None:
+            return select_unit(self._written.units, fu)
+        return select_unit(self._write_locked(fu).units, fu)
+
+    def _write_locked(self, fu: str | None = None) -> _Written:
+        from lca.bw.project import lock, use_project
+
+        with lock(self.data_dir, f"write {self.path.name}"), use_project():
+            return self._write(fu)
+
+    def _write(self, fu: str | None = None) -> _Written:
+        """Build, validate and write the service (when its content changed), once per
+        object while the project's stamps hold; inside the project and the lock. A bad
+        functional unit ``fu`` fails before anything is written."""
+        import bw2data as bd
+
+        from lca.bw import writer
+        from lca.bw.setup import ensure_setup
+        from lca.bw.setup import inventory_root
+        from lca.data.inventory import resolve
+        from lca.data.service import select_unit
+        from lca.data.sources import load_sources
+        from lca.model.genai import build
+
+        if self._written is not None and self._stamps is not None \
+                and _cache.stamps_of(self._stamps) == self._stamps:
+            select_unit(self._written.units, fu)
+            return self._written
+        loaded, prospect = self._load()
+        if loaded.file.functional_units:  # fail early on a bad --fu, before heavy imports
+            select_unit(loaded.file.functional_units, fu)
+        ensure_setup(self.data_dir)
+        sources = load_sources(inventory_root() / "SOURCES")
+        known = writer.known()
+        inv, units, warnings = build(loaded, known)
+        provenance = None
+        if prospect is not None:
+            from lca.prospective.service import apply_prospect
+
+            applied = apply_prospect(inv, known, loaded, prospect, inventory_root())
+            inv, warnings = applied.inventory, list(warnings) + applied.warnings
+            provenance = applied.provenance
+        select_unit(units, fu)
+        resolved = resolve(inv, known, sources)
+        writer.write_databases(resolved)
+        svc = loaded.file
+        self._written = _Written(svc, units, warnings, resolved[svc.database], provenance,
+                                 str(bd.projects.dir))
+        self._stamps = _cache.project_stamps(self._written.project_dir)
+        return self._written
+
+    @property
+    def id(self) -> str:
+        """The service's id (its file's ``service.id``; prospective: with its suffix)."""
+        if self._written is not None:
+            return self._written.service.service.id
+        return self._load()[0].file.service.id
+
+    @property
+    def database(self) -> str:
+        """The service's Brightway database (written on first use)."""
+        return (self._written or self._write_locked()).service.database
+
+    # ------------------------------------------------------------------ verbs
+    def assess(self, fu: str | None = None):
+        """Totals per indicator, split by lifecycle stage and foreground activity, for
+        functional unit ``fu`` (:class:`~lca.results.AssessmentResult`)."""
+        return self._cached("assess", (fu,), lambda w: _assess(w, fu, self.data_dir), fu)
+
+    def contributions(self, fu: str | None = None, top: int = 10):
+        """Contributions by process and elementary flow (``top`` + rest per indicator),
+        pre-characterised share, parameters and sources
+        (:class:`lca.bw.contributions.Contributions`)."""
+        if top < 1:
+            raise InputError(Problem(f"top must be at least 1; got {top}", field="--top"))
+        return self._cached("contributions", (fu, top), lambda w: _contributions(w, fu, top),
+                            fu)
+
+    def compile(self, fu: str | None = None, *, background: bool = False):
+        """The service as a :class:`~lca.core.compiled.CompiledModel` for ``fu`` (the unit's
+        amount stays a formula, so uncertain demand propagates); ``background`` also
+        extracts the background's uncertain entries."""
+        def compute(w: _Written):
+            from lca.bw.extract import compile_service
+            from lca.bw.setup import method_names
+            from lca.data.service import select_unit
+
+            unit = select_unit(w.units, fu)
+            methods = {k: s["name"] for k, s in method_names().items()}
+            return compile_service(w.service.database, unit.activity, unit.amount, methods,
+                                   background_uncertainty=background)
+
+        return self._cached("compile", (fu, background), compute, fu)
+
+    def uncertainty(self, samples: int = 1000, *, seed: int | None = None,
+                    fu: str | None = None, progress: bool = False,
+                    scheduler: str | None = None, background: bool = False,
+                    out: str | os.PathLike | None = None):
+        """Monte Carlo (:class:`~lca.analysis.uncertainty.UncertaintyResult`). ``out``
+        (.parquet or .csv) receives every sample; Parquet on the local scheduler is
+        streamed chunk by chunk, so memory stays bounded at 10^6 samples."""
+        from lca.analysis.uncertainty import ParquetSink, run
+        from lca.outputs import check_output
+
+        if out is not None:
+            out = check_output(out, {".parquet": "samples", ".csv": "samples"})
+        model = self.compile(fu, background=background)
+        stream = out is not None and out.suffix.lower() == ".parquet" and \
+            scheduler in (None, "local")
+        sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
+            if stream else None
+        try:
+            result = run(model, samples, seed=seed, progress=progress, scheduler=scheduler,
+                         sink=sink, background=background)
+        finally:
+            if sink is not None:
+                sink.close()
+        if out is not None and sink is None:
+            frame = result.to_frame()
+            if out.suffix.lower() == ".parquet":
+                frame.to_parquet(out, index=False)
+            else:
+                frame.to_csv(out, index=False)
+        return result
+
+    def sensitivity(self, method: str = "oat", *, params: list[str] | None = None,
+                    bounds: dict[str, tuple[float, float]] | None = None,
+                    samples: int = 1024, seed: int | None = None, fu: str | None = None):
+        """Sensitivity to the uncertain parameters (and fixed ones given ``bounds``):
+        ``oat``, ``morris`` or ``sobol``; a tidy DataFrame (:mod:`lca.analysis.sensitivity`)."""
+        from lca.analysis import sensitivity as sens
+
+        sens.check_method(method)  # before compiling
+        return sens.run(self.compile(fu), method, params, bounds=bounds, samples=samples,
+                        seed=seed)
+
+    def graph(self):
+        """The service's stage graph (:class:`networkx.DiGraph`, see :mod:`lca.bw.graph`)."""
+        def compute(w: _Written):
+            from lca.bw.graph import service_graph
+
+            g = service_graph(w.service.database)
+            g.graph["title"] = w.service.service.name
+            return g
+
+        return self._cached("graph", (), compute)
+
+    def export(self, out: str | os.PathLike) -> list[Path]:
+        """The service's database(s) in bw2io's Excel format: the service to ``out``, its
+        companion inputs database, when it has one, to ``<stem>-inputs.xlsx``."""
+        from lca.bw.export import export_service
+        from lca.bw.project import lock, use_project
+        from lca.outputs import check_output
+
+        out = check_output(out, {".xlsx": "bw2io Excel workbook"})
+        with lock(self.data_dir, f"export {self.path.name}"), use_project():
+            return export_service(self._write().service.database, out)
+
+
+# ---------------------------------------------------------------------- computations
+def _values(w: _Written) -> dict:
+    from lca.formula import evaluate_all
+
+    return evaluate_all({p["name"]: p.get("formula", p["amount"]) for p in w.database.parameters})
+
+
+def _assess(w: _Written, fu: str | None, data_dir: Path):
+    from lca.bw.compute import solve
+    from lca.bw.setup import method_names
+    from lca.data.service import select_unit
+    from lca.formula import Formula
+    from lca.results import AssessmentResult, Indicator
+
+    specs = method_names()
+    svc = w.service
+    unit = select_unit(w.units, fu)
+    values = _values(w)
+    amount = float(Formula(unit.amount).evaluate(values))
+    methods = {k: s["name"] for k, s in specs.items()}
+    sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
+    provenance = _provenance(data_dir, w.database, specs)
+    provenance["allocation"] = _allocation(svc)
+    if w.prospective is not None:
+        provenance["prospective"] = w.prospective
+    indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
+                               sol.by_stage[k], {key[1]: v for key, v in sol.by_activity[k].items()})
+                  for k, s in specs.items()}
+    functional_unit = {"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
+                       "reference_flow": {"activity": [svc.database, unit.activity],
+                                          "amount": amount, "formula": unit.amount}}
+    for kind in ("input", "output"):  # tokens the unit carries, stated apart (prefill vs decode)
+        if f"{kind}_tokens_per_request" in values and unit.activity == "request":
+            functional_unit[f"{kind}_tokens"] = amount * float(values[f"{kind}_tokens_per_request"])
+    warnings = list(w.warnings)
+    if not any(x["code"].startswith("aware-") for x in warnings):
+        warnings.append(AWARE_WORLD_AVERAGE)
+    return AssessmentResult(
+        service=svc.service.id, service_name=svc.service.name,
+        functional_unit=functional_unit, indicators=indicators,
+        energy_total_kwh=sol.energy_total, energy_by_stage_kwh=sol.energy_by_stage,
+        provenance=provenance, warnings=warnings)
+
+
+def _contributions(w: _Written, fu: str | None, top: int):
+    import dataclasses
+
+    from lca.bw import contributions as contrib
+    from lca.bw.setup import inventory_root, method_names
+    from lca.data.service import select_unit
+    from lca.data.sources import load_sources
+    from lca.formula import Formula
+
+    unit = select_unit(w.units, fu)
+    amount = float(Formula(unit.amount).evaluate(_values(w)))
+    methods = {k: s["name"] for k, s in method_names().items()}
+    result = contrib.contributions({(w.service.database, unit.activity): amount}, methods,
+                                   top=top)
+    params = contrib.parameters(w.service.database)
+    uses = dict(result.source_uses)
+    for p in params:
+        if p["source"]:
+            uses[p["source"]] = uses.get(p["source"], 0) + 1
+    known = load_sources(inventory_root() / "SOURCES")
+    fields = ("citation", "year", "licence", "url", "kind")
+    sources = [{"id": sid, **({k: getattr(known[sid], k) for k in fields} if sid in known
+                              else {"citation": "(not in the bibliography)"}), "uses": n}
+               for sid, n in sorted(uses.items())]
+    return dataclasses.replace(result, parameters=params, sources=sources)
+
+
+def _provenance(base: Path, rdb, specs: dict) -> dict:
+    import platform
+
+    import bw2data as bd
+
+    from lca.bw.project import PROJECT
+
+    dbs = [rdb.name] + sorted(_upstream(rdb.name))
+    inventories = [{"database": name,
+                    "files": bd.databases[name].get("genai-lca files", []),
+                    "digest": bd.databases[name].get("genai-lca digest")} for name in dbs]
+    versions = {pkg: _version(pkg) for pkg in ("genai-lca", "bw2data", "bw2calc", "bw2io",
+                                                "numpy", "scipy", "pint")}
+    versions["python"] = platform.python_version()
+    return {"inventories": inventories,
+            "methods": [{"indicator": k, "name": list(s["name"]), "unit": s["unit"],
+                         "characterisation_factors_from": list(s["from_bw2io"])}
+                        for k, s in specs.items()],
+            "versions": versions, "project": PROJECT, "data_dir": str(base)}
+
+
+def _allocation(svc) -> dict:
+    """The allocation rules in force, for the provenance block."""
+    if svc.model is None:
+        return {"rule": "as written in the service file's activities"}
+    b = svc.model.boundary
+    return {
+        "embodied_hardware": "time share: GPU-hours / (lifetime x 8760 x utilisation); "
+                             "servers by 1 / gpus_per_server" if b.embodied else "excluded",
+        "training": {"requests": "amortised over all requests served in the deployment",
+                     "tokens": "amortised over every output token the model serves "
+                               "(training_amortisation_tokens)",
+                     "share": "training_share of the campaign, over the requests served"}[
+                         svc.model.allocation.training] if svc.model.inference else "whole campaign",
+        "datacenter_infrastructure": "IT power share: IT kWh / (1000 x 8760 x load factor) "
+                                     "MW-year" if b.datacenter_infrastructure else "excluded",
+        "boundary": b.model_dump(),
+        "electricity": svc.model.electricity.model_dump(),
+    }
+
+
+def _upstream(name: str) -> set[str]:
+    import bw2data as bd
+
+    seen, todo = set(), [name]
+    while todo:
+        for dep in bd.databases[todo.pop()].get("depends", []):
+            if dep not in seen and dep in bd.databases:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def _version(pkg: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return None
