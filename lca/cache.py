@@ -114,8 +114,9 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.pickle"
 
-    def get(self, key: str) -> Any | None:
-        """The stored value, or None when absent, stale or unreadable (then removed)."""
+    def get(self, key: str) -> tuple[dict, Any] | None:
+        """(stamps, value) stored under ``key``, or None when absent, stale or unreadable
+        (then removed)."""
         path = self._path(key)
         try:
             with open(path, "rb") as fh:
@@ -130,7 +131,7 @@ class ResultCache:
             return None
         if stamps_of(entry["stamps"]) != entry["stamps"]:
             return None
-        return entry["value"]
+        return entry["stamps"], entry["value"]
 
     def put(self, key: str, value: Any, stamps: dict[str, tuple[int, int]]) -> None:
         """Store ``value``, valid while ``stamps`` (see :func:`project_stamps`) hold.
