@@ -15,11 +15,11 @@ The public API is re-exported here lazily, so ``import lca`` stays cheap.
 
 __version__ = "0.1.0"
 
-__all__ = ["assess", "setup", "validate", "__version__"]
+__all__ = ["assess", "prepare", "setup", "validate", "__version__"]
 
 
 def __getattr__(name):  # lazy re-exports (PEP 562): bw2data costs ~2.5 s to import
-    if name in ("assess", "setup", "validate"):
+    if name in ("assess", "prepare", "setup", "validate"):
         from lca import api
 
         return getattr(api, name)

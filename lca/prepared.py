@@ -62,6 +62,7 @@ class _Written:
 
 
 _PREPARED: dict[tuple, PreparedService] = {}
+_KEEP = 64  # prepared services kept per process
 
 
 def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = None,
@@ -86,6 +87,8 @@ def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = 
     key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)
     found = _PREPARED.get(key)
     if found is None:
+        if len(_PREPARED) >= _KEEP:  # the oldest goes (dicts keep insertion order)
+            del _PREPARED[next(iter(_PREPARED))]
         found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache)
     return found
 
