@@ -30,13 +30,14 @@ import difflib
 from dataclasses import dataclass, field
 
 from lca import units
-from lca.data.datacenter import DEFAULT_INFRASTRUCTURE, INFRASTRUCTURE_PREFIX
+from lca.data import names as N
+from lca.data.datacenter import DEFAULT_INFRASTRUCTURE
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
 from lca.errors import InputError, Problem, UnitError
 
-HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = "genai-hardware", "genai-datacenter", "genai-electricity"
+HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = N.HARDWARE_DB, N.DATACENTER_DB, N.ELECTRICITY_DB
 MODEL_SOURCE = "genai-lca-service-model"
 _NO_IDLE = "default: no idle energy given"
 
@@ -75,18 +76,6 @@ PARAMETER_UNITS: dict[str, tuple[str, ...]] = {
                           ("idle_kwh", ("kWh",)), ("energy_kwh", ("kWh",)),
                           ("energy_includes_pue", _DIMENSIONLESS)]},
 }
-#: Background records a ``model:`` block names: field, what it is, database, code prefix,
-#: codes with that prefix that are something else, and the catalog that lists them.
-_RECORDS = [
-    ("hardware.accelerator", "accelerator", HARDWARE_DB, "accelerator-", "-vendor-pcf",
-     "accelerators"),
-    ("hardware.server", "server", HARDWARE_DB, "server-", "server-component-", "servers"),
-    ("hardware.datacenter", "datacenter", DATACENTER_DB, "datacenter-", INFRASTRUCTURE_PREFIX,
-     "datacenters"),
-    ("electricity.location", "grid location", ELECTRICITY_DB, "electricity-",
-     "electricity-technology-", "grids"),
-]
-
 
 @dataclass
 class Generated:
@@ -115,20 +104,20 @@ class _Builder:
     def check_records(self) -> None:
         """Each background record the block names exists; an unknown one is reported here,
         once, rather than as the properties it cannot give (see :meth:`default`)."""
-        values = {"hardware.accelerator": self.spec.hardware.accelerator,
-                  "hardware.server": self.spec.hardware.server,
-                  "hardware.datacenter": self.spec.hardware.datacenter,
-                  "electricity.location": self.spec.electricity.location
+        values = {"accelerators": self.spec.hardware.accelerator,
+                  "servers": self.spec.hardware.server,
+                  "datacenters": self.spec.hardware.datacenter,
+                  "grids": self.spec.electricity.location
                   if self.spec.electricity.basis == "location-based" else None}
-        for fld, what, db, prefix, other, catalog in _RECORDS:
-            ident = values[fld]
+        for catalog, ident in values.items():
+            cat = N.CATEGORIES[catalog]
+            fld, what, db, prefix = cat.model_field, cat.what, cat.database, cat.prefix
             if ident is None or ident == "custom" and fld.startswith("hardware.") \
                     or db not in self.known.databases or (db, prefix + ident) in self.known.units:
                 continue
             self.unknown.add((db, prefix + ident))
-            ids = sorted(code.removeprefix(prefix) for d, code in self.known.units
-                         if d == db and code.startswith(prefix)
-                         and not (code.startswith(other) or code.endswith(other)))
+            ids = sorted(i for d, code in self.known.units if d == db
+                         and (i := cat.ident(code)) is not None)
             close = difflib.get_close_matches(ident, ids, n=3, cutoff=0.6)
             known = (f"closest known: {', '.join(close)}" if close else
                      f"known: {', '.join(ids) or 'none'}" if len(ids) <= 20 else "")
@@ -208,9 +197,9 @@ class _Builder:
     def grid(self) -> str:
         e = self.spec.electricity
         if e.basis == "location-based":
-            return f"{ELECTRICITY_DB}/electricity-{e.location}"
+            return f"{ELECTRICITY_DB}/{N.grid_code(e.location)}"
         if any(a.code == "electricity" for a in self.inputs):
-            return f"{self.db}-inputs/electricity"
+            return f"{N.inputs_database(self.db)}/electricity"
         self.need("grid_gwp_kg_per_kwh", f"electricity basis '{e.basis}'")
         exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
                               formula="grid_gwp_kg_per_kwh", unit="kg CO2-Eq")]
@@ -230,7 +219,7 @@ class _Builder:
             location=e.location or "GLO", properties={"energy": "grid electricity",
                                                       "basis": e.basis},
             source=src.source if src else MODEL_SOURCE, exchanges=exchanges))
-        return f"{self.db}-inputs/electricity"
+        return f"{N.inputs_database(self.db)}/electricity"
 
     def hardware(self, part: str) -> str | None:
         """Link to the accelerator or server, or a custom one from stated footprints."""
@@ -239,10 +228,12 @@ class _Builder:
         if ident is None:
             return None
         if ident != "custom":
-            suffix = "-vendor-pcf" if part == "accelerator" and hw.embodied == "vendor-pcf" else ""
-            return f"{HARDWARE_DB}/{part}-{ident}{suffix}"
+            if part == "server":
+                return f"{HARDWARE_DB}/{N.server_code(ident)}"
+            pcf = hw.embodied == "vendor-pcf"
+            return f"{HARDWARE_DB}/{N.accelerator_code(ident, vendor_pcf=pcf)}"
         if any(a.code == f"{part}-custom" for a in self.inputs):
-            return f"{self.db}-inputs/{part}-custom"
+            return f"{N.inputs_database(self.db)}/{part}-custom"
         gwp = self.need(f"{part}_embodied_gwp_kg", f"{part}: custom")
         self.input_params.append(self.params.get(gwp) or Parameter(name=gwp, amount=0,
                                                                    source=MODEL_SOURCE))
@@ -255,14 +246,14 @@ class _Builder:
                                       categories=["natural resource", "in ground"],
                                       formula=adp, unit="kg Sb-Eq"))
         self.inputs.append(Activity(code=f"{part}-custom", name=f"{part}, stated footprint",
-                                    unit="unit", stage="manufacture",
+                                    unit="unit", stage=N.MANUFACTURE,
                                     source=self.params[gwp].source if gwp in self.params
                                     else MODEL_SOURCE, exchanges=exchanges))
-        return f"{self.db}-inputs/{part}-custom"
+        return f"{N.inputs_database(self.db)}/{part}-custom"
 
     def datacenter_key(self) -> tuple | None:
         dc = self.spec.hardware.datacenter
-        return (DATACENTER_DB, f"datacenter-{dc}") if dc else None
+        return (DATACENTER_DB, N.datacenter_code(dc)) if dc else None
 
     # ----------------------------------------------------------------- stages
     def site_defaults(self) -> None:
@@ -281,7 +272,7 @@ class _Builder:
             self.derive("hardware_use_hours",
                         "hardware_lifetime_years * 8760 * hardware_utilisation", "hour")
             if self.spec.hardware.server:
-                self.default("gpus_per_server", (HARDWARE_DB, f"server-{self.spec.hardware.server}"),
+                self.default("gpus_per_server", (HARDWARE_DB, N.server_code(self.spec.hardware.server)),
                              "accelerators_per_node", "unit", "server share per GPU")
         if b.datacenter_infrastructure:
             self.need("dc_load_factor", "datacentre infrastructure by IT power share")
@@ -327,7 +318,7 @@ class _Builder:
                                       formula=f"{gpu_hours} / hardware_use_hours * "
                                       "(accelerator_mass_kg + host_mass_kg / gpus_per_server)"))
         return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
-                        unit=unit, stage="manufacture", substage=substage, source=MODEL_SOURCE,
+                        unit=unit, stage=N.MANUFACTURE, substage=substage, source=MODEL_SOURCE,
                         exchanges=exchanges)
 
     def site_country(self) -> str | None:
@@ -335,7 +326,7 @@ class _Builder:
         loc = self.spec.electricity.location
         if not loc:
             return None
-        parent = self.known.properties.get((ELECTRICITY_DB, f"electricity-{loc}"), {}).get("parent")
+        parent = self.known.properties.get((ELECTRICITY_DB, N.grid_code(loc)), {}).get("parent")
         return parent or loc
 
     def water_flow(self) -> str:
@@ -359,18 +350,18 @@ class _Builder:
     def end_of_life(self) -> str:
         """The service's end-of-life activity (cut-off), per kg of retired hardware."""
         hw = self.spec.hardware
-        self.default("accelerator_mass_kg", (HARDWARE_DB, f"accelerator-{hw.accelerator}"),
+        self.default("accelerator_mass_kg", (HARDWARE_DB, N.accelerator_code(hw.accelerator)),
                      "mass_kg", "kg", "end of life by mass")
         if hw.server:
-            self.default("host_mass_kg", (HARDWARE_DB, f"server-{hw.server}"), "host_mass_kg",
+            self.default("host_mass_kg", (HARDWARE_DB, N.server_code(hw.server)), "host_mass_kg",
                          "kg", "end of life by mass")
         else:
             self.constant("host_mass_kg", 0.0, "kg", MODEL_SOURCE, "no server given")
         if not any(a.code == "hardware-end-of-life" for a in self.eol):
             self.eol.append(Activity(
                 code="hardware-end-of-life", name="end of life of GPUs and servers (cut-off)",
-                unit="kilogram", stage="end of life", source=MODEL_SOURCE,
-                exchanges=[Exchange(input=f"{HARDWARE_DB}/end-of-life-it-equipment", amount=1,
+                unit="kilogram", stage=N.END_OF_LIFE, source=MODEL_SOURCE,
+                exchanges=[Exchange(input=f"{HARDWARE_DB}/{N.END_OF_LIFE_IT}", amount=1,
                                     unit="kg")]))
         return "hardware-end-of-life"
 
@@ -401,14 +392,14 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
                 "activity": "training" if spec.training else "fine_tuning", "amount": "1"}]
     if root:
         acts.insert(0, Activity(code="request", name="one request, training amortised",
-                                unit="request", stage="service", source=MODEL_SOURCE,
+                                unit="request", stage=N.SERVICE, source=MODEL_SOURCE,
                                 exchanges=root))
     if b.problems:
         raise InputError(b.problems)
     acts += b.eol
     files = [InventoryFile(database=db, parameters=list(params) + b.added, activities=acts)]
     if b.inputs:
-        files.append(InventoryFile(database=f"{db}-inputs", parameters=b.input_params,
+        files.append(InventoryFile(database=N.inputs_database(db), parameters=b.input_params,
                                    activities=b.inputs))
     return Generated(files, fus, b.warnings)
 
@@ -417,18 +408,18 @@ def _infrastructure(b: _Builder) -> Activity | None:
     if not b.spec.boundary.datacenter_infrastructure:
         return None
     dc = b.spec.hardware.datacenter
-    infra = b.known.properties.get((DATACENTER_DB, f"datacenter-{dc}"), {}).get(
+    infra = b.known.properties.get((DATACENTER_DB, N.datacenter_code(dc)), {}).get(
         "infrastructure") if dc else None
-    target = f"{DATACENTER_DB}/{infra or INFRASTRUCTURE_PREFIX + DEFAULT_INFRASTRUCTURE}"
+    target = f"{DATACENTER_DB}/{infra or N.infrastructure_code(DEFAULT_INFRASTRUCTURE)}"
     return Activity(code="datacenter-share", name="datacentre infrastructure share, per kWh IT",
-                    unit="kilowatt hour", stage="datacenter infrastructure", source=MODEL_SOURCE,
+                    unit="kilowatt hour", stage=N.DATACENTER_INFRASTRUCTURE, source=MODEL_SOURCE,
                     exchanges=[Exchange(input=target, unit="megawatt year",
                                         formula="1 / (1000 * 8760 * dc_load_factor)")])
 
 
 def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Activity]:
     """Training or fine-tuning: dynamic + idle energy, water, hardware, infrastructure."""
-    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     if campaign.energy == "gpu-hours":
         b.need(f"{p}_gpu_hours", f"{p}.energy: gpu-hours")
         b.default(f"{p}_gpu_power_w", acc, "tdp_w", "W", f"{p} power per GPU")
@@ -458,13 +449,13 @@ def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Acti
     extra = [Exchange(input=hw.code, amount=1, unit="unit")] if hw else []
     if infra:
         extra.append(Exchange(input="datacenter-share", formula=it, unit="kWh"))
-    stage = "fine-tuning" if p == "fine_tuning" else "training"
+    stage = N.FINE_TUNING if p == "fine_tuning" else N.TRAINING
     ops = b.operation(p, f"{stage} campaign", stage, "unit", energy, it, extra)
     return ops + ([hw] if hw else [])
 
 
 def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -> list[Activity]:
-    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     per = "image" if b.kind == "image" else "request"
     b.need("requests_per_day", "inference demand")
     b.need("deployment_years", "inference demand")
@@ -481,11 +472,11 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
         b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
         if b.spec.hardware.server:
-            b.default("host_power_w", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+            b.default("host_power_w", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
                       "nongpu_peak_w", "W", "non-GPU server power while serving")
         else:
             b.need("host_power_w", "non-GPU server power while serving")
-        b.default("gpus_per_server", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+        b.default("gpus_per_server", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
                   "accelerators_per_node", "unit", "host power share per GPU")
         if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
             replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
@@ -511,7 +502,7 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         it = b.derive("inference_it_kwh_per_request",
                       f"{replica_h} * (gpus_per_replica * gpu_power_serving_w + "
                       "gpus_per_replica / gpus_per_server * host_power_w) / 1000", "kWh")
-    acts = b.operation("inference", f"inference, per {per}", "inference", "request",
+    acts = b.operation("inference", f"inference, per {per}", N.INFERENCE, "request",
                        [("electricity", "IT equipment energy", it)], it)
     root.append(Exchange(input="inference", amount=1, unit="request"))
     hw = b.embodied("inference-hardware", "inference", gpu_hours, "request") if gpu_hours else None

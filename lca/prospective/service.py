@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lca.data.inventory import InventorySet, Known, SourcedFile
+from lca.data.names import ELECTRICITY_DB, inputs_database
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Service
 from lca.errors import InputError, Problem
@@ -45,7 +46,6 @@ from lca.prospective.scenarios import (LAST_YEAR, ScenarioData, check_year, grid
 ASSUMPTIONS = "genai-lca-prospective-assumptions"
 KOOMEY = "koomey-naffziger-2015"
 GWP_FLOW = ("GWP100, pre-characterised", ["air"])
-ELECTRICITY_DB = "genai-electricity"
 #: Parameters measuring accelerator time or energy for a fixed amount of work, by the
 #: service model's energy model (lca/model/genai.py); scaled by the efficiency factor.
 EFFICIENCY_PARAMETERS = (
@@ -155,7 +155,7 @@ def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: 
                         kept.append(f"{key[0]}/{key[1]}")
                 elif key not in grids:
                     grids[key] = f"prospective-{key[1]}"
-    inputs_db = f"{db}-inputs"
+    inputs_db = inputs_database(db)
     rewritten, grid_rows = [], []
     params = [Parameter(name="grid_index", amount=prospect.grid_index, unit="dimensionless",
                         source=ASSUMPTIONS, comment=f"{prospect.scenario} {prospect.year}: "
