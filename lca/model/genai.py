@@ -30,52 +30,25 @@ import difflib
 from dataclasses import dataclass, field
 
 from lca import units
-from lca.data import names as N
+from lca.data import names as N, parameters
 from lca.data.datacenter import DEFAULT_INFRASTRUCTURE
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
-from lca.errors import InputError, Problem, UnitError
+from lca.errors import FormulaError, InputError, Problem, UnitError
 
 HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = N.HARDWARE_DB, N.DATACENTER_DB, N.ELECTRICITY_DB
 MODEL_SOURCE = "genai-lca-service-model"
 _NO_IDLE = "default: no idle energy given"
 
-_DIMENSIONLESS = ("dimensionless",)
-#: The unit each parameter the model reads is in (inventories/services/README.md), then the
-#: other spellings of the same quantity it accepts: a ``_per_request`` parameter may say
-#: "per request" in its unit or only in its name, GPU-hours may count the GPU, and a count
-#: (GPUs, tokens, images) may be a plain number. The formulas below do no unit conversion,
-#: so any other unit is refused (see ``_Builder.check_units``).
-PARAMETER_UNITS: dict[str, tuple[str, ...]] = {
-    "pue": _DIMENSIONLESS, "wue_l_per_kwh": ("L / kWh",), "dc_load_factor": _DIMENSIONLESS,
-    "hardware_lifetime_years": ("year",), "hardware_utilisation": _DIMENSIONLESS,
-    "gpus_per_server": ("unit", "dimensionless"), "accelerator_mass_kg": ("kg",),
-    "host_mass_kg": ("kg",), "accelerator_embodied_gwp_kg": ("kg CO2-Eq",),
-    "server_embodied_gwp_kg": ("kg CO2-Eq",), "accelerator_embodied_adp_kg_sb": ("kg Sb-Eq",),
-    "server_embodied_adp_kg_sb": ("kg Sb-Eq",), "grid_gwp_kg_per_kwh": ("kg CO2-Eq / kWh",),
-    "grid_water_l_per_kwh": ("L / kWh",),
-    "requests_per_day": ("request / day",), "deployment_years": ("year",),
-    "inference_wh_per_request": ("Wh", "Wh / request"),
-    "inference_energy_includes_pue": _DIMENSIONLESS,
-    "inference_gpu_hours_per_request": ("hour", "hour / request", "unit hour",
-                                        "unit hour / request"),
-    "gpus_per_replica": ("unit", "dimensionless"), "gpu_power_serving_w": ("W",),
-    "host_power_w": ("W",), "replica_seconds_per_request": ("second", "second / request"),
-    "replica_output_tokens_per_s": ("token / second",),
-    "input_tokens_per_request": ("token / request", "token", "dimensionless"),
-    "output_tokens_per_request": ("token / request", "token", "dimensionless"),
-    "active_parameters": _DIMENSIONLESS, "mfu_prefill": _DIMENSIONLESS,
-    "mfu_decode": _DIMENSIONLESS, "peak_tflops": ("TFLOPS",),
-    "training_amortisation_tokens": ("token", "dimensionless"),
-    "training_share": _DIMENSIONLESS,
-    "images_per_request": ("image / request", "image", "dimensionless"),
-    **{f"{campaign}_{name}": unit for campaign in ("training", "fine_tuning")
-       for name, unit in [("gpu_hours", ("hour", "unit hour")), ("gpu_power_w", ("W",)),
-                          ("power_includes_pue", _DIMENSIONLESS), ("experiments", _DIMENSIONLESS),
-                          ("idle_kwh", ("kWh",)), ("energy_kwh", ("kWh",)),
-                          ("energy_includes_pue", _DIMENSIONLESS)]},
-}
+#: The unit each parameter the model reads is in, then the other spellings of the same
+#: quantity it accepts (lca.data.parameters, with each parameter's domain and role): a
+#: ``_per_request`` parameter may say "per request" in its unit or only in its name,
+#: GPU-hours may count the GPU, and a count (GPUs, tokens, images) may be a plain number.
+#: The formulas below do no unit conversion, so any other unit is refused (see
+#: ``_Builder.check_units``).
+PARAMETER_UNITS = parameters.PARAMETER_UNITS
+
 
 @dataclass
 class Generated:
@@ -150,6 +123,34 @@ class _Builder:
             self.problems.append(Problem(
                 f"parameter '{p.name}' must be in {expected}; got '{p.unit}'{fix}",
                 file=self.path, field=f"parameters.{p.name}.unit"))
+
+    def check_domains(self) -> None:
+        """Each parameter of the registry (lca.data.parameters) the service has, given or
+        defaulted, is in its physical domain: its value (a number, or its formula's result)
+        and, when it has one, its distribution's support. A formula that cannot be
+        evaluated is skipped here: the resolver reports it at its own parameter."""
+        from lca.data.distributions import from_stats_arrays
+
+        values = _values(self.params.values())
+        for spec in parameters.checked():
+            p, value = self.params.get(spec.name), values.get(spec.name)
+            if p is None or value is None:
+                continue
+            where = {"file": self.path, "field": f"parameters.{spec.name}"}
+            must = f"parameter '{spec.name}' must be {spec.domain} ({spec.description})"
+            if not spec.domain.contains(value):
+                origin = (f" ({p.comment})" if p in self.added and p.comment else
+                          f" (formula '{p.formula}')" if p.formula is not None else "")
+                self.problems.append(Problem(f"{must}; got {value:g}{origin}", **where))
+                continue
+            dist = from_stats_arrays(p.uncertainty.stats_arrays(value), value) \
+                if p.uncertainty is not None else None
+            if dist is not None and not spec.domain.holds(dist.support):
+                low, high = dist.support
+                self.problems.append(Problem(
+                    f"{must}; its distribution ({dist.describe()}) draws values in "
+                    f"[{low:g}, {high:g}]: {spec.domain.fix()}",
+                    file=self.path, field=f"parameters.{spec.name}.uncertainty"))
 
     # ----------------------------------------------------------------- parameters
     def need(self, name: str, why: str) -> str:
@@ -394,6 +395,7 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
         acts.insert(0, Activity(code="request", name="one request, training amortised",
                                 unit="request", stage=N.SERVICE, source=MODEL_SOURCE,
                                 exchanges=root))
+    b.check_domains()
     if b.problems:
         raise InputError(b.problems)
     acts += b.eol
@@ -402,6 +404,46 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
         files.append(InventoryFile(database=N.inputs_database(db), parameters=b.input_params,
                                    activities=b.inputs))
     return Generated(files, fus, b.warnings)
+
+
+def _values(params) -> dict[str, float]:
+    """The value of every parameter that can be evaluated: all at once
+    (:func:`lca.formula.evaluate_all`), else one by one, leaving out those whose formula is
+    rejected or uses a name without a value (reported elsewhere)."""
+    from lca.formula import Formula, evaluate_all
+
+    given = {p.name: p.formula if p.formula is not None else p.amount for p in params}
+
+    def number(v) -> float | None:
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+    try:
+        values = {k: number(v) for k, v in evaluate_all(given).items()}
+        return {k: v for k, v in values.items() if v is not None}
+    except (FormulaError, TypeError):
+        pass
+    values = {k: float(v) for k, v in given.items() if not isinstance(v, str)}
+    pending = {k: v for k, v in given.items() if isinstance(v, str)}
+    while pending:
+        done = []
+        for name, text in pending.items():
+            try:
+                f = Formula(text)
+                if not f.names <= set(values):
+                    continue
+                value = number(f.evaluate(values))
+                if value is not None:
+                    values[name] = value
+            except (FormulaError, TypeError):
+                pass
+            done.append(name)
+        if not done:
+            break
+        for name in done:
+            pending.pop(name)
+    return values
 
 
 def _infrastructure(b: _Builder) -> Activity | None:

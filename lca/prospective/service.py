@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from lca.data import parameters
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.names import ELECTRICITY_DB, inputs_database
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
@@ -47,13 +48,8 @@ ASSUMPTIONS = "genai-lca-prospective-assumptions"
 KOOMEY = "koomey-naffziger-2015"
 GWP_FLOW = ("GWP100, pre-characterised", ["air"])
 #: Parameters measuring accelerator time or energy for a fixed amount of work, by the
-#: service model's energy model (lca/model/genai.py); scaled by the efficiency factor.
-EFFICIENCY_PARAMETERS = (
-    "replica_hours_per_request",          # inference, throughput and compute models
-    "inference_wh_per_request", "inference_gpu_hours_per_request",   # measured inference
-    "training_gpu_hours", "training_energy_kwh",                      # training
-    "fine_tuning_gpu_hours", "fine_tuning_energy_kwh",                # fine-tuning
-)
+#: service model's energy model: those lca.data.parameters marks ``efficiency_scaled``.
+EFFICIENCY_PARAMETERS = parameters.EFFICIENCY_PARAMETERS
 
 
 def efficiency_factor(year: int, base_year: int, doubling_years: float | None) -> float:
