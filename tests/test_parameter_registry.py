@@ -185,7 +185,8 @@ def test_values_outside_their_domain_exit_2(data_dir, tmp_path):
             ("{name: pue, amount: 1.1,", "{name: pue, amount: 0.5,")]),
         _broken(tmp_path, "c-utilisation-flag", chat, [
             ("id: chat-70b-h100", "id: broken-c"),
-            ("name: hardware_utilisation, amount: 0.8,", "name: hardware_utilisation, amount: 1.5,"),
+            ("name: hardware_utilisation, amount: 0.8,",
+             "name: hardware_utilisation, amount: 1.5,"),
             ("name: training_power_includes_pue, amount: 1,",
              "name: training_power_includes_pue, amount: 7,")]),
         _broken(tmp_path, "d-lifetime", chat, [

@@ -224,7 +224,8 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
     y = _num(eq, "default_yield")
     p.add("fab_yield", y, source=act, description="fab yield (ACT default, flat)")
     exchanges = [
-        Exchange(input=f"{ELECTRICITY}/{names.grid_code(iso3)}", formula="epa_kwh_per_cm2 / fab_yield",
+        Exchange(input=f"{ELECTRICITY}/{names.grid_code(iso3)}",
+                 formula="epa_kwh_per_cm2 / fab_yield",
                  unit="kWh", source=act, comment=f"fab electricity on the {iso3} grid"),
         _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
              uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
@@ -431,7 +432,8 @@ def end_of_life_activity(eol: dict[str, dict[str, str]], transport: list[dict[st
                  "the uncollected share's fate is unknown; recycling credits are not modelled "
                  "(end-of-life recycling rates are class bounds only)."),
         parameters=p.items,
-        exchanges=[Exchange(input=names.TRANSPORT_PREFIX + "truck", formula="collection_rate * truck_km",
+        exchanges=[Exchange(input=names.TRANSPORT_PREFIX + "truck",
+                            formula="collection_rate * truck_km",
                             unit="kg*km", source=_first(truck["source"]))])
 
 
@@ -515,7 +517,8 @@ def _transport(p: _Params, distances: dict[str, tuple[float, str]], mass_param: 
         p.add(f"{mode}_km", km, unit="km", source=source,
               description=f"default upstream distance by {mode}"
               + (" (0 by default; 10,000 km in the air scenario)" if mode == "air" else ""))
-        out.append(Exchange(input=names.TRANSPORT_PREFIX + mode, formula=f"{mass_param} * {mode}_km",
+        out.append(Exchange(input=names.TRANSPORT_PREFIX + mode,
+                            formula=f"{mass_param} * {mode}_km",
                             unit="kg*km", source=source))
     return out
 

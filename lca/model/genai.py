@@ -273,7 +273,8 @@ class _Builder:
             self.derive("hardware_use_hours",
                         "hardware_lifetime_years * 8760 * hardware_utilisation", "hour")
             if self.spec.hardware.server:
-                self.default("gpus_per_server", (HARDWARE_DB, N.server_code(self.spec.hardware.server)),
+                server = (HARDWARE_DB, N.server_code(self.spec.hardware.server))
+                self.default("gpus_per_server", server,
                              "accelerators_per_node", "unit", "server share per GPU")
         if b.datacenter_infrastructure:
             self.need("dc_load_factor", "datacentre infrastructure by IT power share")
@@ -563,7 +564,7 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         share = f"training_share / {served}"
     else:
         share = f"1 / {served}"
-    for campaign in ("training", "fine_tuning"):
+    for campaign in parameters.CAMPAIGNS:  # the ServiceModel fields of the campaigns
         if getattr(b.spec, campaign) is not None:
             root.append(Exchange(input=campaign, formula=share, unit="unit",
                                  comment=f"{campaign} amortised per request: rule '{rule}'"))
