@@ -58,7 +58,8 @@ class Domain:
     def holds(self, support: tuple[float, float]) -> bool:
         """A distribution with this (closed) support draws only admissible values. An open
         end of the domain may be the support's end: a continuous distribution draws that
-        one point with probability zero (a lognormal's support is [0, inf))."""
+        one point with probability zero (a lognormal's support is [0, inf)). A count takes a
+        distribution within its bounds: its draws are read as averages, not integers."""
         if self.flag:
             return False  # a switch is 0 or 1, never a continuous draw
         low, high = support
