@@ -4,6 +4,9 @@ Layering (each layer imports only the ones above it):
 
 - ``lca.errors``, ``lca.units``, ``lca.formula``: errors, pint units, safe formulas.
 - ``lca.data``: inventory and service files -> validated records. Never imports bw2data.
+  ``lca.data.names`` spells every database, record prefix, stage and catalogue once;
+  ``lca.data.parameters`` describes every parameter of the service model (unit, domain,
+  role).
 - ``lca.model``: a service description -> inventory records (pure functions).
 - ``lca.bw``: the only package that imports bw2data, bw2calc or bw2io (project, setup,
   writing databases, solving).

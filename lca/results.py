@@ -20,9 +20,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Order in which stages are shown (others follow alphabetically).
-STAGE_ORDER = ["manufacture", "transport", "training", "inference",
-               "datacenter infrastructure", "end of life", "other"]
+from lca.data.names import STAGE_ORDER  # order in which stages are shown
 
 
 @dataclass(frozen=True)

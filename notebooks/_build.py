@@ -281,7 +281,7 @@ print(MINE.read_text(encoding="utf-8"))'''),
 ## Validate
 
 `api.validate` runs every check (schema, exchange units, links, sources, formulas,
-bounds, lifetimes, cycles) without writing anything, and returns the Brightway
+bounds, physical domains, cycles) without writing anything, and returns the Brightway
 database(s) the file would become. The model reads each parameter in the unit listed in
 `inventories/services/README.md` (W, hours, years...): give them in those units. A problem raises `lca.errors.InputError`, which lists *every* problem
 found, each with file, dataset and field.'''),
@@ -289,13 +289,13 @@ found, each with file, dataset and field.'''),
 databases = api.validate([MINE])
 databases'''),
     ("md", '''\
-A deliberately broken copy: a source that is not in the bibliography, a negative
-hardware lifetime and a utilisation above its stated maximum of 1. All three are reported
-at once; nothing is written.'''),
+A deliberately broken copy: a serving power in kW (the model reads W), a negative
+hardware lifetime and a utilisation above 1 (each parameter's physical domain is listed in
+`inventories/services/README.md`). All three are reported at once; nothing is written.'''),
     ("code", '''\
 broken = copy.deepcopy(service)
 params = {p["name"]: p for p in broken["parameters"]}
-params["replica_output_tokens_per_s"]["source"] = "my-own-benchmark"
+params["gpu_power_serving_w"]["unit"] = "kW"
 params["hardware_lifetime_years"]["amount"] = -5
 params["hardware_utilisation"]["amount"] = 1.5
 BROKEN = Path(workdir.name) / "broken.yaml"

@@ -99,9 +99,12 @@ def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_d
     elif name == "02-build-your-inventory":
         assert values["service"] == "chat-8b-l4-fra"
         assert values["databases"] == ["genai-service-chat-8b-l4-fra"]
-        for part in ("unknown source 'my-own-benchmark'",
-                     "field 'parameters.hardware_lifetime_years': a lifetime must be positive",
-                     "field 'parameters.hardware_utilisation': value 1.5 is outside its bounds"):
+        for part in ("field 'parameters.gpu_power_serving_w.unit': parameter "
+                     "'gpu_power_serving_w' must be in 'W'; got 'kW'",
+                     "field 'parameters.hardware_lifetime_years': parameter "
+                     "'hardware_lifetime_years' must be > 0",
+                     "field 'parameters.hardware_utilisation': parameter "
+                     "'hardware_utilisation' must be in (0, 1]"):
             assert part in values["error"]
     elif name == "03-uncertainty-and-sensitivity":
         assert (values["n"], values["seed"]) == (20_000, 42)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lca.data.parameters import DEFAULT_SWEEPS
 from lca.errors import InputError, Problem
 
-#: Parameter -> (low, high, log-spaced) swept by default when the service has it.
-DEFAULT_RANGES = {"pue": (1.0, 2.0, False), "batch": (1.0, 256.0, True)}
+#: Parameter -> (low, high, log-spaced) swept by default when the service has it: the
+#: ``sweep`` role of lca.data.parameters.
+DEFAULT_RANGES = DEFAULT_SWEEPS
 
 
 @dataclass(frozen=True)

@@ -10,35 +10,11 @@ needs one demand per functional unit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from lca.data.names import CATEGORIES, Category  # noqa: F401 - re-exported
 
-
-@dataclass(frozen=True)
-class Category:
-    """What ``genai-lca catalog <name>`` lists."""
-
-    database: str
-    prefix: str
-    per: str
-    properties: tuple[str, ...]
-    exclude: tuple[str, ...] = ()
-
-
-CATEGORIES: dict[str, Category] = {
-    "grids": Category("genai-electricity", "electricity-", "kWh",
-                      ("year", "published_intensity_g_per_kwh", "basis"),
-                      exclude=("electricity-technology-",)),
-    "accelerators": Category("genai-hardware", "accelerator-", "unit",
-                             ("tdp_w", "idle_w", "memory_gb", "fp16_dense_tflops", "vendor")),
-    "servers": Category("genai-hardware", "server-", "unit",
-                        ("accelerators_per_node", "accelerator_id", "nongpu_idle_w",
-                         "nongpu_peak_w"), exclude=("server-component-",)),
-    "datacenters": Category("genai-datacenter", "datacenter-", "kWh of IT energy",
-                            ("pue", "wue_l_per_kwh", "cooling", "year"),
-                            exclude=("datacenter-infrastructure-",)),
-}
+__all__ = ["CATEGORIES", "Category", "listing", "unit_scores"]
 
 
 def unit_scores(database: str, methods: dict[str, tuple]) -> dict[tuple, dict[str, float]]:
@@ -74,7 +50,7 @@ def listing(category: str, methods: dict[str, tuple]) -> list[dict[str, Any]]:
     scores = unit_scores(cat.database, methods)
     rows = []
     for act in sorted(bd.Database(cat.database), key=lambda a: a["code"]):
-        if not act["code"].startswith(cat.prefix) or act["code"].startswith(cat.exclude):
+        if not cat.listed(act["code"]):
             continue
         props = act.get("properties") or {}
         rows.append({"id": act["code"], "name": act["name"], "location": act["location"],

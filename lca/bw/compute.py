@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-UNTAGGED = "other"
+from lca.data.names import UNTAGGED, stage_of  # noqa: F401 - UNTAGGED: the label used here
 
 
 @dataclass(frozen=True)
@@ -140,5 +140,5 @@ def _foreground(database: str, col_of) -> dict[int, tuple[tuple, str]]:
     for aid, code, data in AD.select(AD.id, AD.code, AD.data).where(
             AD.database == database).tuples():
         if aid in col_of:
-            out[col_of[aid]] = ((database, code), data.get("stage") or UNTAGGED)
+            out[col_of[aid]] = ((database, code), stage_of(data.get("stage")))
     return out

@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from lca.data.names import BIOSPHERE_EXT_DB
+
 #: The database of the pre-characterised indicator flows (inventories/biosphere-ext.yaml).
-PRECHARACTERISED_DB = "genai-biosphere-ext"
+PRECHARACTERISED_DB = BIOSPHERE_EXT_DB
 PRECHARACTERISED_TYPE = "inventory indicator"
 
 

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from lca.data.names import SERVICE_DB_PREFIX, inputs_database
 from lca.errors import InputError, Problem
 
 
@@ -37,8 +38,9 @@ def export_service(database: str, out: Path) -> list[Path]:
     import bw2data as bd
 
     paths = [export_excel(database, out)]
-    if f"{database}-inputs" in bd.databases:
-        paths.append(export_excel(f"{database}-inputs", out.with_name(f"{out.stem}-inputs.xlsx")))
+    inputs = inputs_database(database)
+    if inputs in bd.databases:
+        paths.append(export_excel(inputs, out.with_name(f"{out.stem}-inputs.xlsx")))
     return paths
 
 
@@ -59,7 +61,7 @@ def import_excel(path: str | Path) -> str:
     # its own activities first, then the background, then other services' databases (whose
     # activities may share names with this one's)
     technosphere = sorted((d for d in bd.databases if d != name and d not in biosphere),
-                          key=lambda d: d.startswith("genai-service-"))
+                          key=lambda d: d.startswith(SERVICE_DB_PREFIX))
     imp.match_database(fields=("name", "unit", "location"))
     for db in technosphere:
         imp.match_database(db, fields=("name", "unit", "location"))

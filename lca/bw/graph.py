@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from lca.data.names import stage_of
+
 
 def service_graph(database: str) -> nx.DiGraph:
     """The stage graph of the written service database ``database``."""
@@ -19,7 +21,7 @@ def service_graph(database: str) -> nx.DiGraph:
     g = nx.DiGraph(database=database)
     for act in bd.Database(database):
         node = _node(act.key)
-        g.add_node(node, name=act["name"], stage=act.get("stage") or "other",
+        g.add_node(node, name=act["name"], stage=stage_of(act.get("stage")),
                    substage=act.get("substage") or "", unit=act["unit"], kind="foreground")
         for exc in act.technosphere():
             supplier = exc.input

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca import __version__
-from lca.data import load_yaml
+from lca.data import load_yaml, names
 from lca.bw.project import PROJECT, data_dir, lock, read_marker, use_project, write_marker
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,10 @@ CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
 #: Databases built from sourced data tables by pure builders: database -> module whose
 #: ``build(root) -> SourcedFile`` turns ``inventories/background/...`` tables into records.
 TABLE_BUILDERS = {
-    "genai-biosphere-water": "lca.data.water",
-    "genai-electricity": "lca.data.electricity",
-    "genai-hardware": "lca.data.hardware",
-    "genai-datacenter": "lca.data.datacenter",
+    names.WATER_DB: "lca.data.water",
+    names.ELECTRICITY_DB: "lca.data.electricity",
+    names.HARDWARE_DB: "lca.data.hardware",
+    names.DATACENTER_DB: "lca.data.datacenter",
 }
 
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lca.data import names
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
 
-DATABASE = "genai-datacenter"
-INFRASTRUCTURE_PREFIX = "datacenter-infrastructure-"
-PREFIX = "datacenter-"
+DATABASE = names.DATACENTER_DB
+INFRASTRUCTURE_PREFIX = names.INFRASTRUCTURE_PREFIX
+PREFIX = names.DATACENTER_PREFIX
 #: The infrastructure row every datacentre record links to (the only open per-MW figure).
 DEFAULT_INFRASTRUCTURE = "dc-construction-per-mw-it"
 _PER_MW_UNIT = "t CO2-eq per MW IT"
@@ -103,7 +104,7 @@ def infrastructure_activity(row: dict[str, str]) -> Activity:
         code=INFRASTRUCTURE_PREFIX + row["id"],
         name=f"{item}, per MW-year of IT capacity",
         unit="megawatt year", reference_product="datacentre IT capacity", location="GLO",
-        stage="datacenter infrastructure", source=sources[0],
+        stage=names.DATACENTER_INFRASTRUCTURE, source=sources[0],
         comment=(f"{row['notes']} Amortised over the building life: {central:g} t CO2-eq per "
                  f"MW / {life:g} years = {per_year / 1000:.4g} t per MW-year. GWP only "
                  "(pre-characterised): no open water or ADP data for datacentre buildings "

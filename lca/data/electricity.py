@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lca.data import names
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Uncertainty
 from lca.data.water import country_factors, flow_name
 
-DATABASE = "genai-electricity"
+DATABASE = names.ELECTRICITY_DB
 _SHARE_PREFIX = "share_"
 _WATER = {  # biosphere3 flow name and categories for each water column
     "water_withdrawal_l_per_kwh": ("Water, cooling, unspecified natural origin",
@@ -40,7 +41,7 @@ def technology_activity(row: dict[str, str]) -> Activity:
                                              "ghg_max_g_per_kwh"))
     unc = Uncertainty(type="triangular", minimum=lo / 1000, maximum=hi / 1000) \
         if lo < ghg < hi else None
-    return Activity(code=f"electricity-technology-{row['technology_id']}",
+    return Activity(code=names.technology_code(row['technology_id']),
                     name=f"electricity production, {row['name']}", unit="kilowatt hour",
                     reference_product="electricity, high voltage", location="GLO",
                     comment=row.get("notes") or None,
@@ -75,7 +76,7 @@ def market_activity(row: dict[str, str], default_tech: dict[str, str],
                                  "generation share x technology water (Macknick et al. 2012)")
     published = row.get("published_intensity_g_per_kwh")
     return Activity(
-        code=f"electricity-{row['iso3']}",
+        code=names.grid_code(row['iso3']),
         name=f"market for electricity, location-based, {row['country_name']} ({row['year']})",
         unit="kilowatt hour", reference_product="electricity, low voltage",
         location=row["iso3"], source=source,
@@ -103,7 +104,7 @@ def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
     exchanges += water_exchanges(parent_water, row["parent_iso3"], regional,
                                  f"water of the {row['parent_iso3']} mix (proxy)")
     return Activity(
-        code=f"electricity-{row['region_id']}",
+        code=names.grid_code(row['region_id']),
         name=f"electricity, intensity only, {row['region_name']} ({row['year']})",
         unit="kilowatt hour", reference_product="electricity, low voltage",
         location=row["region_id"], source=sources[0],
@@ -119,7 +120,7 @@ def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
 def electricity_inventory(folder: Path) -> InventoryFile:
     """The ``genai-electricity`` database from the tables in ``folder``."""
     techs = read_table(folder / "technologies.csv")
-    default_tech = {r["mix_category"]: f"electricity-technology-{r['technology_id']}"
+    default_tech = {r["mix_category"]: names.technology_code(r['technology_id'])
                     for r in techs if r["default_for_mix"] == "True"}
     mixes = read_table(folder / "country_mix.csv")
     water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}

@@ -37,18 +37,19 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lca.data import names
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
 from lca.errors import InputError, Problem
 
-DATABASE = "genai-hardware"
-ELECTRICITY = "genai-electricity"
+DATABASE = names.HARDWARE_DB
+ELECTRICITY = names.ELECTRICITY_DB
 GWP = ("GWP100, pre-characterised", ["air"])
 WATER_WITHDRAWAL = ("Water, unspecified natural origin", ["natural resource", "in water"])
 WATER_EVAPORATED = ("Water", ["air"])
 WATER_RELEASED = ("Water", ["water", "surface water"])
 RESOURCE = ["natural resource", "in ground"]
-STAGE = "manufacture"
+STAGE = names.MANUFACTURE
 
 #: Modelling assumptions (inventories/SOURCES/hardware-model.yaml).
 A_BOARD_MASS = "genai-lca-assumption-hw-board-mass"
@@ -223,7 +224,8 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
     y = _num(eq, "default_yield")
     p.add("fab_yield", y, source=act, description="fab yield (ACT default, flat)")
     exchanges = [
-        Exchange(input=f"{ELECTRICITY}/electricity-{iso3}", formula="epa_kwh_per_cm2 / fab_yield",
+        Exchange(input=f"{ELECTRICITY}/{names.grid_code(iso3)}",
+                 formula="epa_kwh_per_cm2 / fab_yield",
                  unit="kWh", source=act, comment=f"fab electricity on the {iso3} grid"),
         _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
              uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
@@ -352,7 +354,7 @@ def component_activity(row: dict[str, str]) -> Activity:
     ref_w = _num(row, "reference_power_w")
     per = row["unit"].removeprefix("kg CO2-eq ")
     return Activity(
-        code=f"server-component-{row['id']}", name=f"{row['component']}, {per}",
+        code=names.SERVER_COMPONENT_PREFIX + row['id'], name=f"{row['component']}, {per}",
         unit="unit", reference_product=row["component"], location="GLO", stage=STAGE,
         substage="server components", comment=row["notes"] or None,
         properties={"reference_power_w": ref_w, "table_unit": row["unit"]},
@@ -393,7 +395,7 @@ def transport_activities(rows: list[dict[str, str]]) -> list[Activity]:
             continue
         central = _num(r, "central")
         out.append(Activity(
-            code=f"transport-{r['mode']}", name=f"transport, freight, {r['description']}",
+            code=names.TRANSPORT_PREFIX + r['mode'], name=f"transport, freight, {r['description']}",
             unit="ton kilometer", reference_product=f"transport, freight, {r['mode']}",
             location="GLO", stage="transport", comment=r["notes"] or None,
             properties={"basis": r["basis"]},
@@ -421,16 +423,17 @@ def end_of_life_activity(eol: dict[str, dict[str, str]], transport: list[dict[st
           uncertainty=_triangular(km, _num(truck, "low"), _num(truck, "high")),
           description="truck distance from the datacentre to WEEE treatment")
     return Activity(
-        code="end-of-life-it-equipment",
+        code=names.END_OF_LIFE_IT,
         name="end of life of IT equipment (servers, accelerators), cut-off, per kg",
         unit="kilogram", reference_product="waste IT equipment", location="GLO",
-        stage="end of life",
+        stage=names.END_OF_LIFE,
         comment=("Cut-off: the collected share is trucked to WEEE treatment. Treatment "
                  "burdens have no open figure (end_of_life.csv eol-treatment-burden, gap) and "
                  "the uncollected share's fate is unknown; recycling credits are not modelled "
                  "(end-of-life recycling rates are class bounds only)."),
         parameters=p.items,
-        exchanges=[Exchange(input="transport-truck", formula="collection_rate * truck_km",
+        exchanges=[Exchange(input=names.TRANSPORT_PREFIX + "truck",
+                            formula="collection_rate * truck_km",
                             unit="kg*km", source=_first(truck["source"]))])
 
 
@@ -514,7 +517,8 @@ def _transport(p: _Params, distances: dict[str, tuple[float, str]], mass_param: 
         p.add(f"{mode}_km", km, unit="km", source=source,
               description=f"default upstream distance by {mode}"
               + (" (0 by default; 10,000 km in the air scenario)" if mode == "air" else ""))
-        out.append(Exchange(input=f"transport-{mode}", formula=f"{mass_param} * {mode}_km",
+        out.append(Exchange(input=names.TRANSPORT_PREFIX + mode,
+                            formula=f"{mass_param} * {mode}_km",
                             unit="kg*km", source=source))
     return out
 
@@ -588,7 +592,7 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
     else:
         gaps.append("transport (module mass unknown)")
     return Activity(
-        code=f"accelerator-{aid}", name=f"{row['name']}, production, bottom-up",
+        code=names.accelerator_code(aid), name=f"{row['name']}, production, bottom-up",
         unit="unit", reference_product=f"AI accelerator, {row['name']}", location="GLO",
         stage=STAGE, source=spec,
         comment=("Bottom-up: logic dies (ACT fab model), memory per GB, IC packaging, PCB "
@@ -612,7 +616,7 @@ def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Acti
     metals, gaps = _module(t, row, p, density)
     gaps.append("water and ADP beyond the module metals (a PCF gives GHG only)")
     return Activity(
-        code=f"accelerator-{row['id']}-vendor-pcf",
+        code=names.accelerator_code(row['id'], vendor_pcf=True),
         name=f"{row['name']}, production, vendor PCF ({pcf['product']}, per GPU)",
         unit="unit", reference_product=f"AI accelerator, {row['name']}", location="GLO",
         stage=STAGE, source=_first(pcf["source"]),
@@ -678,13 +682,13 @@ def server_activity(t: _Tables, row: dict[str, str]) -> Activity:
         exchanges.append(Exchange(input=memory[typ], formula=param, unit="GB", source=spec,
                                   comment=unit_note))
     comp_src = _first(row["host_components_source"])
-    exchanges += [Exchange(input=f"server-component-{c}", amount=1, unit="unit",
+    exchanges += [Exchange(input=names.SERVER_COMPONENT_PREFIX + c, amount=1, unit="unit",
                            source=comp_src) for c in HOST_COMPONENTS]
     if (_num(row, "nvswitch_count") or 0) > 0:
         p.add("nvswitch_gpus", n_acc, source=spec,
               description="GPUs served by NVSwitches (EServe's factor is per GPU)")
         exchanges.append(Exchange(
-            input=f"server-component-{NVSWITCH}", formula="nvswitch_gpus", unit="unit",
+            input=names.SERVER_COMPONENT_PREFIX + NVSWITCH, formula="nvswitch_gpus", unit="unit",
             source=comp_src, comment=f"{row['nvswitch_count']} NVSwitch chips; inside the HGX "
             "vendor PCF, so double counted (< 1 kg per GPU) with a vendor-PCF accelerator"))
     mass_row = row if row["system_mass_kg"] or proxy is None else proxy
@@ -717,7 +721,7 @@ def server_activity(t: _Tables, row: dict[str, str]) -> Activity:
             p.values.get("accelerators_per_node", 0) * p.values.get("accelerator_mass_kg", 0))
     gpu_node = row["node_kind"] == "gpu-node"
     return Activity(
-        code=f"server-{sid}",
+        code=names.server_code(sid),
         name=f"{row['name']}, " + ("host without accelerators" if gpu_node else "server")
         + ", production, bottom-up",
         unit="unit", reference_product="GPU node host" if gpu_node else "CPU server",
@@ -730,7 +734,7 @@ def server_activity(t: _Tables, row: dict[str, str]) -> Activity:
                  + (f" Table notes: {row['notes']}" if row["notes"] else "")),
         properties={
             "node_kind": row["node_kind"], "accelerator_id": row["accelerator_id"] or None,
-            "accelerator_code": f"accelerator-{row['accelerator_id']}"
+            "accelerator_code": names.accelerator_code(row['accelerator_id'])
             if row["accelerator_id"] else None,
             "accelerators_per_node": n_acc, "cpu_model": row["cpu_model"],
             "cpu_count": _num(row, "cpu_count"), "dram_gb": _num(row, "dram_gb"),

@@ -27,13 +27,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
 
-from lca.data import parse_yaml
+from lca.data import names, parse_yaml
 from lca.data.inventory import _schema_problem
 from lca.data.schema import Activity, InventoryFile, Parameter
 from lca.errors import InputError, Problem
 
 SERVICE_FORMAT = "genai-lca/service@1"
-DATABASE_PREFIX = "genai-service-"
+DATABASE_PREFIX = names.SERVICE_DB_PREFIX
 
 
 class FunctionalUnit(BaseModel):
@@ -170,7 +170,7 @@ class ServiceFile(BaseModel):
 
     @property
     def database(self) -> str:
-        return DATABASE_PREFIX + self.service.id
+        return names.service_database(self.service.id)
 
     def inventory(self) -> InventoryFile:
         return InventoryFile(database=self.database, description=self.service.name,

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lca.data import names
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, InventoryFile
 
-DATABASE = "genai-biosphere-water"
+DATABASE = names.WATER_DB
 #: Column used for industrial and datacentre water: non-agricultural, population-weighted
 #: (the consumption-weighted aggregate over-weights irrigated dry basins; see
 #: inventories/methods/README.md), else the consumption-weighted value.
@@ -38,7 +39,7 @@ def country_factors(root: Path) -> dict[str, float]:
 
 def build(root: Path) -> SourcedFile:
     factors = country_factors(root)
-    acts = [Activity(code=f"water-consumed-{iso3}", name=flow_name(iso3), unit="cubic meter",
+    acts = [Activity(code=names.WATER_CONSUMED_PREFIX + iso3, name=flow_name(iso3), unit="cubic meter",
                      type="emission", categories=["air"], location=iso3, source=SOURCE,
                      comment="freshwater evaporated or otherwise consumed in this country")
             for iso3 in sorted(factors)]

@@ -30,62 +30,24 @@ import difflib
 from dataclasses import dataclass, field
 
 from lca import units
-from lca.data.datacenter import DEFAULT_INFRASTRUCTURE, INFRASTRUCTURE_PREFIX
+from lca.data import names as N, parameters
+from lca.data.datacenter import DEFAULT_INFRASTRUCTURE
 from lca.data.inventory import InventorySet, Known, SourcedFile
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
-from lca.errors import InputError, Problem, UnitError
+from lca.errors import FormulaError, InputError, Problem, UnitError
 
-HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = "genai-hardware", "genai-datacenter", "genai-electricity"
+HARDWARE_DB, DATACENTER_DB, ELECTRICITY_DB = N.HARDWARE_DB, N.DATACENTER_DB, N.ELECTRICITY_DB
 MODEL_SOURCE = "genai-lca-service-model"
 _NO_IDLE = "default: no idle energy given"
 
-_DIMENSIONLESS = ("dimensionless",)
-#: The unit each parameter the model reads is in (inventories/services/README.md), then the
-#: other spellings of the same quantity it accepts: a ``_per_request`` parameter may say
-#: "per request" in its unit or only in its name, GPU-hours may count the GPU, and a count
-#: (GPUs, tokens, images) may be a plain number. The formulas below do no unit conversion,
-#: so any other unit is refused (see ``_Builder.check_units``).
-PARAMETER_UNITS: dict[str, tuple[str, ...]] = {
-    "pue": _DIMENSIONLESS, "wue_l_per_kwh": ("L / kWh",), "dc_load_factor": _DIMENSIONLESS,
-    "hardware_lifetime_years": ("year",), "hardware_utilisation": _DIMENSIONLESS,
-    "gpus_per_server": ("unit", "dimensionless"), "accelerator_mass_kg": ("kg",),
-    "host_mass_kg": ("kg",), "accelerator_embodied_gwp_kg": ("kg CO2-Eq",),
-    "server_embodied_gwp_kg": ("kg CO2-Eq",), "accelerator_embodied_adp_kg_sb": ("kg Sb-Eq",),
-    "server_embodied_adp_kg_sb": ("kg Sb-Eq",), "grid_gwp_kg_per_kwh": ("kg CO2-Eq / kWh",),
-    "grid_water_l_per_kwh": ("L / kWh",),
-    "requests_per_day": ("request / day",), "deployment_years": ("year",),
-    "inference_wh_per_request": ("Wh", "Wh / request"),
-    "inference_energy_includes_pue": _DIMENSIONLESS,
-    "inference_gpu_hours_per_request": ("hour", "hour / request", "unit hour",
-                                        "unit hour / request"),
-    "gpus_per_replica": ("unit", "dimensionless"), "gpu_power_serving_w": ("W",),
-    "host_power_w": ("W",), "replica_seconds_per_request": ("second", "second / request"),
-    "replica_output_tokens_per_s": ("token / second",),
-    "input_tokens_per_request": ("token / request", "token", "dimensionless"),
-    "output_tokens_per_request": ("token / request", "token", "dimensionless"),
-    "active_parameters": _DIMENSIONLESS, "mfu_prefill": _DIMENSIONLESS,
-    "mfu_decode": _DIMENSIONLESS, "peak_tflops": ("TFLOPS",),
-    "training_amortisation_tokens": ("token", "dimensionless"),
-    "training_share": _DIMENSIONLESS,
-    "images_per_request": ("image / request", "image", "dimensionless"),
-    **{f"{campaign}_{name}": unit for campaign in ("training", "fine_tuning")
-       for name, unit in [("gpu_hours", ("hour", "unit hour")), ("gpu_power_w", ("W",)),
-                          ("power_includes_pue", _DIMENSIONLESS), ("experiments", _DIMENSIONLESS),
-                          ("idle_kwh", ("kWh",)), ("energy_kwh", ("kWh",)),
-                          ("energy_includes_pue", _DIMENSIONLESS)]},
-}
-#: Background records a ``model:`` block names: field, what it is, database, code prefix,
-#: codes with that prefix that are something else, and the catalog that lists them.
-_RECORDS = [
-    ("hardware.accelerator", "accelerator", HARDWARE_DB, "accelerator-", "-vendor-pcf",
-     "accelerators"),
-    ("hardware.server", "server", HARDWARE_DB, "server-", "server-component-", "servers"),
-    ("hardware.datacenter", "datacenter", DATACENTER_DB, "datacenter-", INFRASTRUCTURE_PREFIX,
-     "datacenters"),
-    ("electricity.location", "grid location", ELECTRICITY_DB, "electricity-",
-     "electricity-technology-", "grids"),
-]
+#: The unit each parameter the model reads is in, then the other spellings of the same
+#: quantity it accepts (lca.data.parameters, with each parameter's domain and role): a
+#: ``_per_request`` parameter may say "per request" in its unit or only in its name,
+#: GPU-hours may count the GPU, and a count (GPUs, tokens, images) may be a plain number.
+#: The formulas below do no unit conversion, so any other unit is refused (see
+#: ``_Builder.check_units``).
+PARAMETER_UNITS = parameters.PARAMETER_UNITS
 
 
 @dataclass
@@ -115,20 +77,20 @@ class _Builder:
     def check_records(self) -> None:
         """Each background record the block names exists; an unknown one is reported here,
         once, rather than as the properties it cannot give (see :meth:`default`)."""
-        values = {"hardware.accelerator": self.spec.hardware.accelerator,
-                  "hardware.server": self.spec.hardware.server,
-                  "hardware.datacenter": self.spec.hardware.datacenter,
-                  "electricity.location": self.spec.electricity.location
+        values = {"accelerators": self.spec.hardware.accelerator,
+                  "servers": self.spec.hardware.server,
+                  "datacenters": self.spec.hardware.datacenter,
+                  "grids": self.spec.electricity.location
                   if self.spec.electricity.basis == "location-based" else None}
-        for fld, what, db, prefix, other, catalog in _RECORDS:
-            ident = values[fld]
+        for catalog, ident in values.items():
+            cat = N.CATEGORIES[catalog]
+            fld, what, db, prefix = cat.model_field, cat.what, cat.database, cat.prefix
             if ident is None or ident == "custom" and fld.startswith("hardware.") \
                     or db not in self.known.databases or (db, prefix + ident) in self.known.units:
                 continue
             self.unknown.add((db, prefix + ident))
-            ids = sorted(code.removeprefix(prefix) for d, code in self.known.units
-                         if d == db and code.startswith(prefix)
-                         and not (code.startswith(other) or code.endswith(other)))
+            ids = sorted(i for d, code in self.known.units if d == db
+                         and (i := cat.ident(code)) is not None)
             close = difflib.get_close_matches(ident, ids, n=3, cutoff=0.6)
             known = (f"closest known: {', '.join(close)}" if close else
                      f"known: {', '.join(ids) or 'none'}" if len(ids) <= 20 else "")
@@ -161,6 +123,34 @@ class _Builder:
             self.problems.append(Problem(
                 f"parameter '{p.name}' must be in {expected}; got '{p.unit}'{fix}",
                 file=self.path, field=f"parameters.{p.name}.unit"))
+
+    def check_domains(self) -> None:
+        """Each parameter of the registry (lca.data.parameters) the service has, given or
+        defaulted, is in its physical domain: its value (a number, or its formula's result)
+        and, when it has one, its distribution's support. A formula that cannot be
+        evaluated is skipped here: the resolver reports it at its own parameter."""
+        from lca.data.distributions import from_stats_arrays
+
+        values = _values(self.params.values())
+        for spec in parameters.checked():
+            p, value = self.params.get(spec.name), values.get(spec.name)
+            if p is None or value is None:
+                continue
+            where = {"file": self.path, "field": f"parameters.{spec.name}"}
+            must = f"parameter '{spec.name}' must be {spec.domain} ({spec.description})"
+            if not spec.domain.contains(value):
+                origin = (f" ({p.comment})" if p in self.added and p.comment else
+                          f" (formula '{p.formula}')" if p.formula is not None else "")
+                self.problems.append(Problem(f"{must}; got {value:g}{origin}", **where))
+                continue
+            dist = from_stats_arrays(p.uncertainty.stats_arrays(value), value) \
+                if p.uncertainty is not None else None
+            if dist is not None and not spec.domain.holds(dist.support):
+                low, high = dist.support
+                self.problems.append(Problem(
+                    f"{must}; its distribution ({dist.describe()}) draws values in "
+                    f"[{low:g}, {high:g}]: {spec.domain.fix()}",
+                    file=self.path, field=f"parameters.{spec.name}.uncertainty"))
 
     # ----------------------------------------------------------------- parameters
     def need(self, name: str, why: str) -> str:
@@ -208,9 +198,9 @@ class _Builder:
     def grid(self) -> str:
         e = self.spec.electricity
         if e.basis == "location-based":
-            return f"{ELECTRICITY_DB}/electricity-{e.location}"
+            return f"{ELECTRICITY_DB}/{N.grid_code(e.location)}"
         if any(a.code == "electricity" for a in self.inputs):
-            return f"{self.db}-inputs/electricity"
+            return f"{N.inputs_database(self.db)}/electricity"
         self.need("grid_gwp_kg_per_kwh", f"electricity basis '{e.basis}'")
         exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
                               formula="grid_gwp_kg_per_kwh", unit="kg CO2-Eq")]
@@ -230,7 +220,7 @@ class _Builder:
             location=e.location or "GLO", properties={"energy": "grid electricity",
                                                       "basis": e.basis},
             source=src.source if src else MODEL_SOURCE, exchanges=exchanges))
-        return f"{self.db}-inputs/electricity"
+        return f"{N.inputs_database(self.db)}/electricity"
 
     def hardware(self, part: str) -> str | None:
         """Link to the accelerator or server, or a custom one from stated footprints."""
@@ -239,10 +229,12 @@ class _Builder:
         if ident is None:
             return None
         if ident != "custom":
-            suffix = "-vendor-pcf" if part == "accelerator" and hw.embodied == "vendor-pcf" else ""
-            return f"{HARDWARE_DB}/{part}-{ident}{suffix}"
+            if part == "server":
+                return f"{HARDWARE_DB}/{N.server_code(ident)}"
+            pcf = hw.embodied == "vendor-pcf"
+            return f"{HARDWARE_DB}/{N.accelerator_code(ident, vendor_pcf=pcf)}"
         if any(a.code == f"{part}-custom" for a in self.inputs):
-            return f"{self.db}-inputs/{part}-custom"
+            return f"{N.inputs_database(self.db)}/{part}-custom"
         gwp = self.need(f"{part}_embodied_gwp_kg", f"{part}: custom")
         self.input_params.append(self.params.get(gwp) or Parameter(name=gwp, amount=0,
                                                                    source=MODEL_SOURCE))
@@ -255,14 +247,14 @@ class _Builder:
                                       categories=["natural resource", "in ground"],
                                       formula=adp, unit="kg Sb-Eq"))
         self.inputs.append(Activity(code=f"{part}-custom", name=f"{part}, stated footprint",
-                                    unit="unit", stage="manufacture",
+                                    unit="unit", stage=N.MANUFACTURE,
                                     source=self.params[gwp].source if gwp in self.params
                                     else MODEL_SOURCE, exchanges=exchanges))
-        return f"{self.db}-inputs/{part}-custom"
+        return f"{N.inputs_database(self.db)}/{part}-custom"
 
     def datacenter_key(self) -> tuple | None:
         dc = self.spec.hardware.datacenter
-        return (DATACENTER_DB, f"datacenter-{dc}") if dc else None
+        return (DATACENTER_DB, N.datacenter_code(dc)) if dc else None
 
     # ----------------------------------------------------------------- stages
     def site_defaults(self) -> None:
@@ -281,7 +273,8 @@ class _Builder:
             self.derive("hardware_use_hours",
                         "hardware_lifetime_years * 8760 * hardware_utilisation", "hour")
             if self.spec.hardware.server:
-                self.default("gpus_per_server", (HARDWARE_DB, f"server-{self.spec.hardware.server}"),
+                server = (HARDWARE_DB, N.server_code(self.spec.hardware.server))
+                self.default("gpus_per_server", server,
                              "accelerators_per_node", "unit", "server share per GPU")
         if b.datacenter_infrastructure:
             self.need("dc_load_factor", "datacentre infrastructure by IT power share")
@@ -327,7 +320,7 @@ class _Builder:
                                       formula=f"{gpu_hours} / hardware_use_hours * "
                                       "(accelerator_mass_kg + host_mass_kg / gpus_per_server)"))
         return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
-                        unit=unit, stage="manufacture", substage=substage, source=MODEL_SOURCE,
+                        unit=unit, stage=N.MANUFACTURE, substage=substage, source=MODEL_SOURCE,
                         exchanges=exchanges)
 
     def site_country(self) -> str | None:
@@ -335,7 +328,7 @@ class _Builder:
         loc = self.spec.electricity.location
         if not loc:
             return None
-        parent = self.known.properties.get((ELECTRICITY_DB, f"electricity-{loc}"), {}).get("parent")
+        parent = self.known.properties.get((ELECTRICITY_DB, N.grid_code(loc)), {}).get("parent")
         return parent or loc
 
     def water_flow(self) -> str:
@@ -359,18 +352,18 @@ class _Builder:
     def end_of_life(self) -> str:
         """The service's end-of-life activity (cut-off), per kg of retired hardware."""
         hw = self.spec.hardware
-        self.default("accelerator_mass_kg", (HARDWARE_DB, f"accelerator-{hw.accelerator}"),
+        self.default("accelerator_mass_kg", (HARDWARE_DB, N.accelerator_code(hw.accelerator)),
                      "mass_kg", "kg", "end of life by mass")
         if hw.server:
-            self.default("host_mass_kg", (HARDWARE_DB, f"server-{hw.server}"), "host_mass_kg",
+            self.default("host_mass_kg", (HARDWARE_DB, N.server_code(hw.server)), "host_mass_kg",
                          "kg", "end of life by mass")
         else:
             self.constant("host_mass_kg", 0.0, "kg", MODEL_SOURCE, "no server given")
         if not any(a.code == "hardware-end-of-life" for a in self.eol):
             self.eol.append(Activity(
                 code="hardware-end-of-life", name="end of life of GPUs and servers (cut-off)",
-                unit="kilogram", stage="end of life", source=MODEL_SOURCE,
-                exchanges=[Exchange(input=f"{HARDWARE_DB}/end-of-life-it-equipment", amount=1,
+                unit="kilogram", stage=N.END_OF_LIFE, source=MODEL_SOURCE,
+                exchanges=[Exchange(input=f"{HARDWARE_DB}/{N.END_OF_LIFE_IT}", amount=1,
                                     unit="kg")]))
         return "hardware-end-of-life"
 
@@ -401,34 +394,75 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
                 "activity": "training" if spec.training else "fine_tuning", "amount": "1"}]
     if root:
         acts.insert(0, Activity(code="request", name="one request, training amortised",
-                                unit="request", stage="service", source=MODEL_SOURCE,
+                                unit="request", stage=N.SERVICE, source=MODEL_SOURCE,
                                 exchanges=root))
+    b.check_domains()
     if b.problems:
         raise InputError(b.problems)
     acts += b.eol
     files = [InventoryFile(database=db, parameters=list(params) + b.added, activities=acts)]
     if b.inputs:
-        files.append(InventoryFile(database=f"{db}-inputs", parameters=b.input_params,
+        files.append(InventoryFile(database=N.inputs_database(db), parameters=b.input_params,
                                    activities=b.inputs))
     return Generated(files, fus, b.warnings)
+
+
+def _values(params) -> dict[str, float]:
+    """The value of every parameter that can be evaluated: all at once
+    (:func:`lca.formula.evaluate_all`), else one by one, leaving out those whose formula is
+    rejected or uses a name without a value (reported elsewhere)."""
+    from lca.formula import Formula, evaluate_all
+
+    given = {p.name: p.formula if p.formula is not None else p.amount for p in params}
+
+    def number(v) -> float | None:
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+    try:
+        values = {k: number(v) for k, v in evaluate_all(given).items()}
+        return {k: v for k, v in values.items() if v is not None}
+    except (FormulaError, TypeError):
+        pass
+    values = {k: float(v) for k, v in given.items() if not isinstance(v, str)}
+    pending = {k: v for k, v in given.items() if isinstance(v, str)}
+    while pending:
+        done = []
+        for name, text in pending.items():
+            try:
+                f = Formula(text)
+                if not f.names <= set(values):
+                    continue
+                value = number(f.evaluate(values))
+                if value is not None:
+                    values[name] = value
+            except (FormulaError, TypeError):
+                pass
+            done.append(name)
+        if not done:
+            break
+        for name in done:
+            pending.pop(name)
+    return values
 
 
 def _infrastructure(b: _Builder) -> Activity | None:
     if not b.spec.boundary.datacenter_infrastructure:
         return None
     dc = b.spec.hardware.datacenter
-    infra = b.known.properties.get((DATACENTER_DB, f"datacenter-{dc}"), {}).get(
+    infra = b.known.properties.get((DATACENTER_DB, N.datacenter_code(dc)), {}).get(
         "infrastructure") if dc else None
-    target = f"{DATACENTER_DB}/{infra or INFRASTRUCTURE_PREFIX + DEFAULT_INFRASTRUCTURE}"
+    target = f"{DATACENTER_DB}/{infra or N.infrastructure_code(DEFAULT_INFRASTRUCTURE)}"
     return Activity(code="datacenter-share", name="datacentre infrastructure share, per kWh IT",
-                    unit="kilowatt hour", stage="datacenter infrastructure", source=MODEL_SOURCE,
+                    unit="kilowatt hour", stage=N.DATACENTER_INFRASTRUCTURE, source=MODEL_SOURCE,
                     exchanges=[Exchange(input=target, unit="megawatt year",
                                         formula="1 / (1000 * 8760 * dc_load_factor)")])
 
 
 def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Activity]:
     """Training or fine-tuning: dynamic + idle energy, water, hardware, infrastructure."""
-    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     if campaign.energy == "gpu-hours":
         b.need(f"{p}_gpu_hours", f"{p}.energy: gpu-hours")
         b.default(f"{p}_gpu_power_w", acc, "tdp_w", "W", f"{p} power per GPU")
@@ -458,13 +492,13 @@ def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Acti
     extra = [Exchange(input=hw.code, amount=1, unit="unit")] if hw else []
     if infra:
         extra.append(Exchange(input="datacenter-share", formula=it, unit="kWh"))
-    stage = "fine-tuning" if p == "fine_tuning" else "training"
+    stage = N.FINE_TUNING if p == "fine_tuning" else N.TRAINING
     ops = b.operation(p, f"{stage} campaign", stage, "unit", energy, it, extra)
     return ops + ([hw] if hw else [])
 
 
 def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -> list[Activity]:
-    acc = (HARDWARE_DB, f"accelerator-{b.spec.hardware.accelerator}")
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     per = "image" if b.kind == "image" else "request"
     b.need("requests_per_day", "inference demand")
     b.need("deployment_years", "inference demand")
@@ -481,11 +515,11 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
         b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
         if b.spec.hardware.server:
-            b.default("host_power_w", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+            b.default("host_power_w", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
                       "nongpu_peak_w", "W", "non-GPU server power while serving")
         else:
             b.need("host_power_w", "non-GPU server power while serving")
-        b.default("gpus_per_server", (HARDWARE_DB, f"server-{b.spec.hardware.server}"),
+        b.default("gpus_per_server", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
                   "accelerators_per_node", "unit", "host power share per GPU")
         if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
             replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
@@ -511,7 +545,7 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         it = b.derive("inference_it_kwh_per_request",
                       f"{replica_h} * (gpus_per_replica * gpu_power_serving_w + "
                       "gpus_per_replica / gpus_per_server * host_power_w) / 1000", "kWh")
-    acts = b.operation("inference", f"inference, per {per}", "inference", "request",
+    acts = b.operation("inference", f"inference, per {per}", N.INFERENCE, "request",
                        [("electricity", "IT equipment energy", it)], it)
     root.append(Exchange(input="inference", amount=1, unit="request"))
     hw = b.embodied("inference-hardware", "inference", gpu_hours, "request") if gpu_hours else None
@@ -530,7 +564,7 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         share = f"training_share / {served}"
     else:
         share = f"1 / {served}"
-    for campaign in ("training", "fine_tuning"):
+    for campaign in parameters.CAMPAIGNS:  # the ServiceModel fields of the campaigns
         if getattr(b.spec, campaign) is not None:
             root.append(Exchange(input=campaign, formula=share, unit="unit",
                                  comment=f"{campaign} amortised per request: rule '{rule}'"))

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from lca.data import parameters
 from lca.data.inventory import InventorySet, Known, SourcedFile
+from lca.data.names import ELECTRICITY_DB, inputs_database
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Service
 from lca.errors import InputError, Problem
@@ -45,15 +47,9 @@ from lca.prospective.scenarios import (LAST_YEAR, ScenarioData, check_year, grid
 ASSUMPTIONS = "genai-lca-prospective-assumptions"
 KOOMEY = "koomey-naffziger-2015"
 GWP_FLOW = ("GWP100, pre-characterised", ["air"])
-ELECTRICITY_DB = "genai-electricity"
 #: Parameters measuring accelerator time or energy for a fixed amount of work, by the
-#: service model's energy model (lca/model/genai.py); scaled by the efficiency factor.
-EFFICIENCY_PARAMETERS = (
-    "replica_hours_per_request",          # inference, throughput and compute models
-    "inference_wh_per_request", "inference_gpu_hours_per_request",   # measured inference
-    "training_gpu_hours", "training_energy_kwh",                      # training
-    "fine_tuning_gpu_hours", "fine_tuning_energy_kwh",                # fine-tuning
-)
+#: service model's energy model: those lca.data.parameters marks ``efficiency_scaled``.
+EFFICIENCY_PARAMETERS = parameters.EFFICIENCY_PARAMETERS
 
 
 def efficiency_factor(year: int, base_year: int, doubling_years: float | None) -> float:
@@ -155,7 +151,7 @@ def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: 
                         kept.append(f"{key[0]}/{key[1]}")
                 elif key not in grids:
                     grids[key] = f"prospective-{key[1]}"
-    inputs_db = f"{db}-inputs"
+    inputs_db = inputs_database(db)
     rewritten, grid_rows = [], []
     params = [Parameter(name="grid_index", amount=prospect.grid_index, unit="dimensionless",
                         source=ASSUMPTIONS, comment=f"{prospect.scenario} {prospect.year}: "

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from lca.data.names import ELECTRICITY_DB, MANUFACTURE, grid_code
 from lca.errors import InputError, Problem
 from lca.prospective.scenarios import (FIRST_YEAR, LAST_YEAR, ScenarioData, check_year,
                                        grid_index, grid_intensity_g_per_kwh, load_scenarios,
@@ -250,7 +251,7 @@ def _world_present() -> float:
     """Present world grid intensity (g/kWh) as the background builds it."""
     from lca.prospective.service import present_grid_kg_per_kwh
 
-    return present_grid_kg_per_kwh(("genai-electricity", "electricity-WORLD")) * 1000
+    return present_grid_kg_per_kwh((ELECTRICITY_DB, grid_code("WORLD"))) * 1000
 
 
 def _f(v: float) -> str:
@@ -297,14 +298,14 @@ def ai_slice_from_assessment(result, service, *, requests_per_day: float | None 
                                  field="--ai-requests-per-day"))
     elec = svc.model.electricity
     if elec.basis == "location-based":
-        grid_g = present_grid_kg_per_kwh(("genai-electricity", f"electricity-{elec.location}")
+        grid_g = present_grid_kg_per_kwh((ELECTRICITY_DB, grid_code(elec.location))
                                          ) * 1000
     elif elec.basis == "stated":
         grid_g = float(values["grid_gwp_kg_per_kwh"]) * 1000
     else:  # market-based: a contract, kept as stated (as in assess --year)
         grid_g = 0.0
     total = result.indicators["climate_change"].total
-    kwh = sum(v for k, v in result.energy_by_stage_kwh.items() if k != "manufacture")
+    kwh = sum(v for k, v in result.energy_by_stage_kwh.items() if k != MANUFACTURE)
     grid_share = min(1.0, kwh * grid_g / 1000 / total) if total > 0 else 0.0
     if doubling_years is None:
         doubling_years = data.parameter("koomey_doubling_years_recent")

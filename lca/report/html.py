@@ -152,7 +152,7 @@ def _table(head: list[str], rows: list[list], numeric: set[int] = frozenset(),
 
 
 def _swatch(stage: str) -> str:
-    colour = plots.STAGE_COLOURS.get(stage or "other", plots.STAGE_COLOURS["other"])
+    colour = plots.stage_colour(stage)
     return f"<span class='sw' style='background:{colour}'></span>{_esc(stage)}"
 
 

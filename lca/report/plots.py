@@ -14,11 +14,13 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from lca.data import names as N
+
 #: One colour per lifecycle stage, used by every figure.
 STAGE_COLOURS = {
-    "service": "#4c566a", "manufacture": "#5e81ac", "transport": "#88c0d0",
-    "training": "#bf616a", "fine-tuning": "#d08770", "inference": "#ebcb8b",
-    "datacenter infrastructure": "#a3be8c", "end of life": "#b48ead", "other": "#d8dee9",
+    N.SERVICE: "#4c566a", N.MANUFACTURE: "#5e81ac", N.TRANSPORT: "#88c0d0",
+    N.TRAINING: "#bf616a", N.FINE_TUNING: "#d08770", N.INFERENCE: "#ebcb8b",
+    N.DATACENTER_INFRASTRUCTURE: "#a3be8c", N.END_OF_LIFE: "#b48ead", N.UNTAGGED: "#d8dee9",
 }
 BACKGROUND_COLOUR = "#eceff4"
 PRECHARACTERISED_COLOUR = "#d08770"
@@ -72,8 +74,9 @@ def _grid(fig, n: int, cols: int = 2):
     return axes[:n]
 
 
-def _stage_colour(stage: str) -> str:
-    return STAGE_COLOURS.get(stage or "other", STAGE_COLOURS["other"])
+def stage_colour(stage: str | None) -> str:
+    """The colour of a stage (untagged: the colour of "other")."""
+    return STAGE_COLOURS.get(N.stage_of(stage), STAGE_COLOURS[N.UNTAGGED])
 
 
 def _sci(ax, axis: str = "y") -> None:
@@ -102,7 +105,7 @@ def stage_contributions_figure(results, *, indicators: Sequence[str] | None = No
             vals = np.array([_stage_value(r, key, stage) for r in results])
             if relative:
                 vals = 100 * vals / np.where(totals != 0, totals, 1.0)
-            ax.bar(x, vals, bottom=bottom, color=_stage_colour(stage), edgecolor="white",
+            ax.bar(x, vals, bottom=bottom, color=stage_colour(stage), edgecolor="white",
                    linewidth=0.5, label=stage, width=0.6)
             bottom += vals
         ax.set_xticks(x, [_short(r.service) for r in results], fontsize=8)
@@ -113,7 +116,7 @@ def stage_contributions_figure(results, *, indicators: Sequence[str] | None = No
         if not relative:
             _sci(ax)
         ax.tick_params(labelsize=7)
-    handles = [_patch(_stage_colour(s), s) for s in stages]
+    handles = [_patch(stage_colour(s), s) for s in stages]
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(stages), 6),
                fontsize=8, frameon=False, title="lifecycle stage", title_fontsize=8)
     fig.suptitle("Contributions by lifecycle stage" + (" (shares)" if relative else ""),
@@ -150,12 +153,12 @@ def process_contributions_figure(contributions, indicator: str, *,
     :class:`~lca.bw.contributions.Contributions` or its ``processes`` DataFrame."""
     frame = getattr(contributions, "processes", contributions)
     rows = frame[frame["indicator"] == indicator]
-    colours = [_stage_colour(s) if s else "#9aa5b8" for s in rows["stage"]]
+    colours = [stage_colour(s) if s else "#9aa5b8" for s in rows["stage"]]
     names = [_wrap(f"{n} [{loc}]" if loc else n, 60).replace("\n", " ")[:70]
              for n, loc in zip(rows["name"], rows["location"])]
     fig = _bars(rows, names, colours, indicator, labels, per, "Largest processes (direct)")
     present = list(dict.fromkeys(s for s in rows["stage"] if s))
-    handles = [_patch(_stage_colour(s), s) for s in present] + [_patch("#9aa5b8", "background")]
+    handles = [_patch(stage_colour(s), s) for s in present] + [_patch("#9aa5b8", "background")]
     fig.axes[0].legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
     return fig
 
@@ -238,7 +241,7 @@ def stage_graph_figure(graph: nx.DiGraph, *, title: str | None = None):
 
 def _node_colour(graph, n) -> str:
     if graph.nodes[n].get("kind") == "foreground":
-        return _stage_colour(graph.nodes[n].get("stage") or "other")
+        return stage_colour(graph.nodes[n].get("stage"))
     return BACKGROUND_COLOUR
 
 
@@ -436,7 +439,7 @@ def sweep_figure(frame, *, labels: Mapping[str, tuple[str, str]] | None = None,
         wide = sub.pivot_table(index="value", columns="stage", values="score", sort=True)
         xs = wide.index.to_numpy()
         ax.stackplot(xs, *[wide[s].to_numpy() for s in stages if s in wide],
-                     colors=[_stage_colour(s) for s in stages if s in wide], alpha=0.85)
+                     colors=[stage_colour(s) for s in stages if s in wide], alpha=0.85)
         ax.plot(xs, wide["total"], color="#2e3440", lw=1.4)
         if base is not None:
             ax.axvline(base, color="#bf616a", ls="--", lw=1)
@@ -444,7 +447,7 @@ def sweep_figure(frame, *, labels: Mapping[str, tuple[str, str]] | None = None,
         ax.set_ylabel(indicator_label(key, labels, per=per).replace(" [", "\n["), fontsize=7.5)
         _sci(ax)
         ax.tick_params(labelsize=7)
-    handles = [_patch(_stage_colour(s), s) for s in stages]
+    handles = [_patch(stage_colour(s), s) for s in stages]
     from matplotlib.lines import Line2D
 
     handles += [Line2D([], [], color="#2e3440", label="total")]
