@@ -19,7 +19,7 @@ from typing import Optional
 import typer
 
 from lca.analysis import SENSITIVITY_METHODS
-CATALOGS = ("accelerators", "servers", "grids", "datacenters")  # TODO(registry)
+from lca.data.names import CATEGORIES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Life-cycle assessment of generative-AI services on Brightway 2.5.")
@@ -33,7 +33,7 @@ def _choices(name: str, values) -> type[Enum]:
 
 Format = _choices("Format", ("table", "json", "csv"))
 Method = _choices("Method", SENSITIVITY_METHODS)
-CatalogName = _choices("CatalogName", CATALOGS)
+CatalogName = _choices("CatalogName", CATEGORIES)
 
 _STATE = {"debug": False, "quiet": False, "data_dir": None, "cache": True}
 

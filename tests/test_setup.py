@@ -91,3 +91,19 @@ def test_setup_rebuilds_when_inventories_change(tmp_path):
     assert "genai-background" in marker["written"]
     third = run_cli("--data-dir", str(tmp_path / "bw"), "setup", env=env)
     assert "is up to date" in third.stderr
+
+
+def test_issue_12_setup_force_keeps_assessed_services(tmp_path):
+    """`setup --force` rewrites the background (new activity ids); a service assessed
+    before must still solve, with the same numbers (it failed with NonsquareTechnosphere:
+    the service's processed datapackage kept the old ids)."""
+    service = str(ROOT / "inventories" / "services" / "chat-8b-h200.yaml")
+    d = ["--data-dir", str(tmp_path), "--quiet"]
+    before = run_cli(*d, "assess", service, "--format", "json")
+    assert before.returncode == 0, before.stderr
+    assert run_cli(*d, "setup", "--force").returncode == 0
+    after = run_cli(*d, "--no-cache", "assess", service, "--format", "json")
+    assert after.returncode == 0, after.stderr
+    a, b = json.loads(before.stdout), json.loads(after.stdout)
+    for key, ind in a["indicators"].items():
+        assert b["indicators"][key]["total"] == pytest.approx(ind["total"], rel=1e-12)

@@ -57,12 +57,36 @@ def write_databases(resolved: Mapping[str, ResolvedDatabase], *, force: bool = F
     try:
         for rdb in todo:
             _write_one(rdb)
+        for name in dependants({r.name for r in todo}):
+            bd.Database(name).process()
     except BaseException:
         snap.restore()
         raise
     finally:
         snap.discard()
     return [r.name for r in todo]
+
+
+def dependants(written: set[str]) -> list[str]:
+    """Databases not in ``written`` that depend on one of them, directly or not.
+
+    Rewriting a database gives its activities new ids, and a dependant's processed
+    datapackage still holds the old ones: bw2calc then finds more products than activities
+    (``NonsquareTechnosphere``). Each dependant is reprocessed from its SQLite rows, which
+    link by (database, code) and are still right (issue 12)."""
+    import bw2data as bd
+
+    out: list[str] = []
+    changed = set(written)
+    grew = True
+    while grew:
+        grew = False
+        for name, meta in bd.databases.items():
+            if name not in changed and changed & set(meta.get("depends", [])):
+                changed.add(name)
+                out.append(name)
+                grew = True
+    return out
 
 
 def _write_one(rdb: ResolvedDatabase) -> None:
