@@ -84,7 +84,7 @@ def load_scenarios(folder: str | Path | None = None) -> ScenarioData:
     """Read ``inventories/scenarios/`` (default: the repository's, or
     ``$GENAI_LCA_INVENTORIES/scenarios``); cached per folder."""
     if folder is None:
-        from lca.bw.setup import inventory_root  # no bw2data import
+        from lca.data.files import inventory_root
 
         folder = inventory_root() / "scenarios"
     return _load(Path(folder).resolve())
