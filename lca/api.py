@@ -123,15 +123,26 @@ def outlook(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[fl
     With ``service``, its present footprint per request (``assess``) is scaled by demand
     (``ai_requests_per_day``, growing ``ai_growth``), efficiency (doubling every
     ``doubling_years``), direct rebound (demand elasticity ``rebound``) and the scenario's
-    grid. Without it, no Brightway is needed."""
+    grid; the present grid intensities are then the project's solved ones
+    (:func:`lca.bw.grids.grid_kg_per_kwh`). Without it, no Brightway is needed (the world
+    grid's present intensity is ``inventories/scenarios/grid_intensity.csv``'s)."""
     from lca.prospective import trajectories
 
     ai = None
     if service is not None:
+        from lca.bw.grids import grid_kg_per_kwh
+
         result = assess(service, fu="request", data_dir=data_dir)
+        loaded = load_service(service)
+        grid = trajectories.service_grid(loaded)
+        with use_project(PROJECT):  # present intensities as the project solves them
+            present = grid_kg_per_kwh([trajectories.WORLD_GRID] + ([grid] if grid else []),
+                                      method_names()["climate_change"]["name"])
         ai = trajectories.ai_slice_from_assessment(
-            result, load_service(service), requests_per_day=ai_requests_per_day,
-            growth=ai_growth, doubling_years=doubling_years, rebound=rebound)
+            result, loaded, grid_g_per_kwh=present[grid] * 1000 if grid else None,
+            requests_per_day=ai_requests_per_day, growth=ai_growth,
+            doubling_years=doubling_years, rebound=rebound)
+        options.setdefault("world_grid_g_per_kwh", present[trajectories.WORLD_GRID] * 1000)
     return trajectories.run(scenarios, ict_growth, ai=ai, **options)
 
 
@@ -347,9 +358,12 @@ def _written_service(service, data_dir, what: str, fu: str | None = None, prospe
         known = writer.known()
         inv, units, warnings = build(loaded, known)
         if prospect is not None:
-            from lca.prospective.service import apply_prospect
+            from lca.bw.grids import grid_kg_per_kwh
+            from lca.prospective.service import apply_prospect, grids_to_solve
 
-            applied = apply_prospect(inv, known, loaded, prospect, inventory_root())
+            present = grid_kg_per_kwh(grids_to_solve(inv, known, loaded),
+                                      method_names()["climate_change"]["name"])
+            applied = apply_prospect(inv, known, loaded, prospect, present)
             inv, warnings = applied.inventory, list(warnings) + applied.warnings
             if record is not None:
                 record["prospective"] = applied.provenance

@@ -188,8 +188,17 @@ def test_prospective_efficiency_scales_energy_by_koomey(assessed):
 def test_ai_slice_from_the_assessment(assessed):
     from lca.data.service import load_service
 
+    from lca.bw.grids import grid_kg_per_kwh
+    from lca.bw.project import use_project
+    from lca.data.files import method_names
+
     present = assessed[0]
-    ai = tr.ai_slice_from_assessment(present, load_service(SERVICE), requests_per_day=1e9)
+    service = load_service(SERVICE)
+    with use_project():
+        usa = grid_kg_per_kwh([tr.service_grid(service)],
+                              method_names()["climate_change"]["name"])
+    ai = tr.ai_slice_from_assessment(present, service, requests_per_day=1e9,
+                                     grid_g_per_kwh=usa[tr.service_grid(service)] * 1000)
     total = present.indicators["climate_change"].total
     kwh = sum(v for k, v in present.energy_by_stage_kwh.items() if k != "manufacture")
     assert ai.kg_per_unit == total and ai.units_per_year == 365e9
@@ -197,6 +206,25 @@ def test_ai_slice_from_the_assessment(assessed):
     assert ai.grid_share == pytest.approx(kwh * ai.grid_g_per_kwh / 1000 / total, rel=1e-12)
     assert 0.9 < ai.grid_share < 1 and ai.grid_g_per_kwh == pytest.approx(354.689, abs=1e-3)
     assert ai.doubling_years == 2.6 and ai.growth == 0.15 and ai.base_year == 2023
+
+
+def test_present_grids_are_the_project_s(project):
+    """One engine for present grid GHG: grid_intensity.csv's present column (what outlook
+    uses without a service) is the project's solved score per kWh, to the table's rounding
+    (3 decimals, in g CO2-eq/kWh)."""
+    from lca.bw.grids import grid_kg_per_kwh
+    from lca.data.files import method_names
+
+    data = load_scenarios()
+    regions = sorted(set(data.grid["region"]))
+    solved = grid_kg_per_kwh([("genai-electricity", f"electricity-{r}") for r in regions],
+                             method_names()["climate_change"]["name"])
+    for r in regions:
+        assert data.present_g_per_kwh(r) == pytest.approx(
+            solved[("genai-electricity", f"electricity-{r}")] * 1000, abs=1e-3), r
+    assert data.present_g_per_kwh("WORLD") == pytest.approx(436.958, abs=1e-3)
+    with pytest.raises(InputError, match="cannot make grid 'genai-electricity/electricity-XXX'"):
+        grid_kg_per_kwh([("genai-electricity", "electricity-XXX")], ("x",))
 
 
 # ------------------------------------------------------------------ CLI
