@@ -133,6 +133,35 @@ def test_bad_inputs_name_the_options():
         tr.run("SSP1-1.9", budget_limit_c=1.6)
 
 
+def test_apply_prospect_takes_present_grids_as_numbers():
+    """The pure part, without Brightway: the grids to solve are listed, and the present
+    intensity passed in is the one the companion and the provenance use."""
+    from lca.data.service import Service, ServiceFile
+    from lca.model.genai import build
+    from lca.prospective.service import apply_prospect, grids_to_solve
+    from tests import test_model_formulas as m
+
+    svc = ServiceFile.model_validate({
+        "format": "genai-lca/service@1", "service": {"id": "test", "name": "test"},
+        "model": m.model("throughput").model_dump(),
+        "parameters": [q.model_dump(exclude_none=True)
+                       for q in m.SITE + m.SERVING + m.THROUGHPUT]})
+    service = Service(svc, "test.yaml", "0" * 64)
+    inv, _, _ = build(service, m.known())
+    assert grids_to_solve(inv, m.known(), service) == [m.GRID]
+    prospect = Prospect.of(2035, "SSP2-4.5", doubling_years=0)
+    applied = apply_prospect(inv, m.known(), service, prospect, {m.GRID: 0.4})
+    (row,) = applied.provenance["grid"]["activities"]
+    # I0 = 400 g/kWh as given; I(2035) = F + (400 - F) x index
+    floor = prospect.floor_g_per_kwh
+    assert row["present_g_per_kwh"] == 400.0
+    assert row["prospective_g_per_kwh"] == pytest.approx(
+        floor + (400.0 - floor) * prospect.grid_index, rel=1e-12)
+    with pytest.raises(ValueError, match="needs the present GHG of grid "
+                                         "'genai-electricity/electricity-USA'"):
+        apply_prospect(inv, m.known(), service, prospect, {})
+
+
 # ------------------------------------------------------------------ prospective assess
 @pytest.fixture(scope="module")
 def assessed(data_dir):
