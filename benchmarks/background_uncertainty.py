@@ -6,7 +6,7 @@ refactorising every sample, on shared/bench/synth_background.py's ecoinvent-like
 For 2,000 and 20,000 processes, lognormal sigma 0.2 on every technosphere input: samples
 per second of lca.core.background.BackgroundSampler, and of the peer, a fresh SuperLU
 factorisation of each sampled matrix (bw2calc's Monte Carlo refactorises every iteration;
-with neither pypardiso nor scikit-umfpack installed, as here, it uses SuperLU; DESIGN.md
+with neither pypardiso nor scikit-umfpack installed, as here, it uses SuperLU; docs/DESIGN.md
 section 3.9 gives bw2calc with UMFPACK at 2.85 it/s for 20,000 processes on this kind of
 machine). A two-sample Kolmogorov-Smirnov test compares the two score distributions
 (independent seeds), per method.
@@ -22,7 +22,7 @@ from scipy.stats import ks_2samp
 
 from lca.core.background import BackgroundSampler
 
-UMFPACK_20K_IT_S = 2.85  # bw2calc 3.1 Monte Carlo with UMFPACK, DESIGN.md section 3.9
+UMFPACK_20K_IT_S = 2.85  # bw2calc 3.1 Monte Carlo with UMFPACK, docs/DESIGN.md section 3.9
 
 
 def synthetic(n: int, seed: int = 42, sigma: float = 0.2):
@@ -139,7 +139,7 @@ def main() -> None:
                 print(f"        Dask LocalCluster, 2 workers, {n_dask} samples (factorisation "
                       f"on each worker included): {dask_rate:6.1f} it/s | "
                       f"{dask_rate / ours_rate:.2f}x one process")
-            print(f"        vs bw2calc with UMFPACK ({UMFPACK_20K_IT_S} it/s, DESIGN.md): "
+            print(f"        vs bw2calc with UMFPACK ({UMFPACK_20K_IT_S} it/s, docs/DESIGN.md): "
                   f"{ours_rate / UMFPACK_20K_IT_S:.1f}x")
 
 

@@ -59,7 +59,7 @@ def main() -> None:
     import bw2data as bd
 
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     with use_project():
         act = bd.get_activity(("genai-service-chat-70b-h100", "request"))

@@ -83,7 +83,7 @@ def main() -> None:
 
     from lca import api
     from lca.bw.project import PROJECT
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     result = api.assess(SERVICE, data_dir=bw_dir)
     database = result.functional_unit["reference_flow"]["activity"][0]

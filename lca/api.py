@@ -39,7 +39,8 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
     """
     from lca.bw import writer
     from lca.bw.project import PROJECT, use_project
-    from lca.bw.setup import ensure_setup, inventory_root
+    from lca.bw.setup import ensure_setup
+    from lca.data.files import inventory_root
     from lca.data.inventory import InventorySet, read_inventory, resolve
     from lca.data.service import load_service
     from lca.data.sources import load_sources
@@ -89,7 +90,8 @@ def load(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None = No
     """
     from lca.bw import writer
     from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
-    from lca.bw.setup import ensure_setup, inventory_root
+    from lca.bw.setup import ensure_setup
+    from lca.data.files import inventory_root
     from lca.data.inventory import read_inventory, resolve
     from lca.data.sources import load_sources
 
@@ -109,7 +111,8 @@ def catalog(category: str, data_dir: str | os.PathLike | None = None) -> list[di
     datacenters), with per-unit scores for the four indicators and key figures."""
     from lca.bw.catalog import listing
     from lca.bw.project import PROJECT, use_project
-    from lca.bw.setup import ensure_setup, method_names
+    from lca.bw.setup import ensure_setup
+    from lca.data.files import method_names
 
     ensure_setup(data_dir)
     with use_project(PROJECT):
@@ -128,17 +131,29 @@ def outlook(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[fl
     With ``service``, its present footprint per request (``assess``) is scaled by demand
     (``ai_requests_per_day``, growing ``ai_growth``), efficiency (doubling every
     ``doubling_years``), direct rebound (demand elasticity ``rebound``) and the scenario's
-    grid. Without it, no Brightway is needed."""
+    grid; the present grid intensities are then the project's solved ones
+    (:func:`lca.bw.grids.grid_kg_per_kwh`). Without it, no Brightway is needed (the world
+    grid's present intensity is ``inventories/scenarios/grid_intensity.csv``'s)."""
     from lca.prospective import trajectories
 
     ai = None
     if service is not None:
+        from lca.bw.grids import grid_kg_per_kwh
+        from lca.bw.project import use_project
+        from lca.data.files import method_names
         from lca.data.service import load_service
 
         result = assess(service, fu="request", data_dir=data_dir)
+        loaded = load_service(service)
+        grid = trajectories.service_grid(loaded)
+        with use_project():  # present intensities as the project solves them
+            present = grid_kg_per_kwh([trajectories.WORLD_GRID] + ([grid] if grid else []),
+                                      method_names()["climate_change"]["name"])
         ai = trajectories.ai_slice_from_assessment(
-            result, load_service(service), requests_per_day=ai_requests_per_day,
-            growth=ai_growth, doubling_years=doubling_years, rebound=rebound)
+            result, loaded, grid_g_per_kwh=present[grid] * 1000 if grid else None,
+            requests_per_day=ai_requests_per_day, growth=ai_growth,
+            doubling_years=doubling_years, rebound=rebound)
+        options.setdefault("world_grid_g_per_kwh", present[trajectories.WORLD_GRID] * 1000)
     return trajectories.run(scenarios, ict_growth, ai=ai, **options)
 
 

@@ -114,7 +114,7 @@ class PreparedService:
 
     # ------------------------------------------------------------------ caching
     def _key(self, verb: str, *args) -> str:
-        from lca.bw.setup import inventory_root
+        from lca.data.files import inventory_root
 
         return _cache.content_key(verb, args, str(self.path), self.digest, str(self.data_dir),
                                   self.when, _cache.inventory_digest(inventory_root()))
@@ -179,11 +179,10 @@ class PreparedService:
         """Build, validate and write the service (when its content changed), once per
         object while the project's stamps hold; inside the project and the lock. A bad
         functional unit ``fu`` fails before anything is written."""
-        import bw2data as bd
-
         from lca.bw import writer
+        from lca.bw.project import project_dir
         from lca.bw.setup import ensure_setup
-        from lca.bw.setup import inventory_root
+        from lca.data.files import inventory_root, method_names
         from lca.data.inventory import resolve
         from lca.data.service import select_unit
         from lca.data.sources import load_sources
@@ -202,9 +201,12 @@ class PreparedService:
         inv, units, warnings = build(loaded, known)
         provenance = None
         if prospect is not None:
-            from lca.prospective.service import apply_prospect
+            from lca.bw.grids import grid_kg_per_kwh
+            from lca.prospective.service import apply_prospect, grids_to_solve
 
-            applied = apply_prospect(inv, known, loaded, prospect, inventory_root())
+            present = grid_kg_per_kwh(grids_to_solve(inv, known, loaded),
+                                      method_names()["climate_change"]["name"])
+            applied = apply_prospect(inv, known, loaded, prospect, present)
             inv, warnings = applied.inventory, list(warnings) + applied.warnings
             provenance = applied.provenance
         select_unit(units, fu)
@@ -212,7 +214,7 @@ class PreparedService:
         writer.write_databases(resolved)
         svc = loaded.file
         self._written = _Written(svc, units, warnings, resolved[svc.database], provenance,
-                                 str(bd.projects.dir))
+                                 project_dir())
         self._stamps = _cache.project_stamps(self._written.project_dir)
         return self._written
 
@@ -249,7 +251,7 @@ class PreparedService:
         extracts the background's uncertain entries."""
         def compute(w: _Written):
             from lca.bw.extract import compile_service
-            from lca.bw.setup import method_names
+            from lca.data.files import method_names
             from lca.data.service import select_unit
 
             unit = select_unit(w.units, fu)
@@ -333,7 +335,7 @@ def _values(w: _Written) -> dict:
 
 def _assess(w: _Written, fu: str | None, data_dir: Path):
     from lca.bw.compute import solve
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
     from lca.data.service import select_unit
     from lca.formula import Formula
     from lca.results import AssessmentResult, Indicator
@@ -372,7 +374,7 @@ def _contributions(w: _Written, fu: str | None, top: int):
     import dataclasses
 
     from lca.bw import contributions as contrib
-    from lca.bw.setup import inventory_root, method_names
+    from lca.data.files import inventory_root, method_names
     from lca.data.service import select_unit
     from lca.data.sources import load_sources
     from lca.formula import Formula
@@ -398,18 +400,12 @@ def _contributions(w: _Written, fu: str | None, top: int):
 def _provenance(base: Path, rdb, specs: dict) -> dict:
     import platform
 
-    import bw2data as bd
+    from lca.bw.project import PROJECT, inventory_provenance
 
-    from lca.bw.project import PROJECT
-
-    dbs = [rdb.name] + sorted(_upstream(rdb.name))
-    inventories = [{"database": name,
-                    "files": bd.databases[name].get("genai-lca files", []),
-                    "digest": bd.databases[name].get("genai-lca digest")} for name in dbs]
     versions = {pkg: _version(pkg) for pkg in ("genai-lca", "bw2data", "bw2calc", "bw2io",
                                                 "numpy", "scipy", "pint")}
     versions["python"] = platform.python_version()
-    return {"inventories": inventories,
+    return {"inventories": inventory_provenance(rdb.name),
             "methods": [{"indicator": k, "name": list(s["name"]), "unit": s["unit"],
                          "characterisation_factors_from": list(s["from_bw2io"])}
                         for k, s in specs.items()],
@@ -434,18 +430,6 @@ def _allocation(svc) -> dict:
         "boundary": b.model_dump(),
         "electricity": svc.model.electricity.model_dump(),
     }
-
-
-def _upstream(name: str) -> set[str]:
-    import bw2data as bd
-
-    seen, todo = set(), [name]
-    while todo:
-        for dep in bd.databases[todo.pop()].get("depends", []):
-            if dep not in seen and dep in bd.databases:
-                seen.add(dep)
-                todo.append(dep)
-    return seen
 
 
 def _version(pkg: str) -> str | None:

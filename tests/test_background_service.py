@@ -28,7 +28,7 @@ def test_each_background_sample_equals_bw2calc_with_the_sampled_matrix(model):
     import bw2data as bd
 
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
     from lca.formula import Formula
 
     bu = model.spec.background_uncertainty

@@ -17,7 +17,7 @@ FILES = [ROOT / "inventories" / "services" / f"{n}.yaml" for n in
 def _compiled(result):
     from lca.bw.extract import compile_service
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     db, code = result.functional_unit["reference_flow"]["activity"]
     with use_project():

@@ -106,7 +106,7 @@ def test_compiled_equals_bw2calc_on_random_systems(data_dir, system):
     from lca.bw.compute import solve, solver_noise
     from lca.bw.extract import compile_service
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     acts, params = system
     methods = {k: s["name"] for k, s in method_names().items()}
@@ -142,7 +142,7 @@ def test_loop_and_self_consumption_solved_exactly(data_dir):
 
     from lca.bw.extract import compile_service
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     methods = {k: s["name"] for k, s in method_names().items()}
     acts = [("inference", [("fg", 1, "0.5 * p0"), ("bg", 0, "p1")]),

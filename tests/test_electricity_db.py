@@ -51,7 +51,7 @@ def test_water_mass_balance_and_country_flows(project):
     water flow where AWARE has a factor for the country (world flow for WORLD)."""
     import bw2data as bd
 
-    from lca.bw.setup import inventory_root
+    from lca.data.files import inventory_root
     from lca.data.water import country_factors
 
     regional = set(country_factors(inventory_root()))
@@ -77,7 +77,7 @@ def test_water_mass_balance_and_country_flows(project):
 
 def test_aware_by_country_in_grid_water(grid_scores_all):
     """AWARE per kWh = water consumption per kWh x the country's factor."""
-    from lca.bw.setup import inventory_root
+    from lca.data.files import inventory_root
     from lca.data.water import country_factors
 
     factors = country_factors(inventory_root())
@@ -93,7 +93,7 @@ def test_aware_by_country_in_grid_water(grid_scores_all):
 def grid_scores_all(data_dir):
     from lca.bw.catalog import unit_scores
     from lca.bw.project import use_project
-    from lca.bw.setup import method_names
+    from lca.data.files import method_names
 
     with use_project():
         return unit_scores("genai-electricity", {k: s["name"] for k, s in method_names().items()})

@@ -133,6 +133,35 @@ def test_bad_inputs_name_the_options():
         tr.run("SSP1-1.9", budget_limit_c=1.6)
 
 
+def test_apply_prospect_takes_present_grids_as_numbers():
+    """The pure part, without Brightway: the grids to solve are listed, and the present
+    intensity passed in is the one the companion and the provenance use."""
+    from lca.data.service import Service, ServiceFile
+    from lca.model.genai import build
+    from lca.prospective.service import apply_prospect, grids_to_solve
+    from tests import test_model_formulas as m
+
+    svc = ServiceFile.model_validate({
+        "format": "genai-lca/service@1", "service": {"id": "test", "name": "test"},
+        "model": m.model("throughput").model_dump(),
+        "parameters": [q.model_dump(exclude_none=True)
+                       for q in m.SITE + m.SERVING + m.THROUGHPUT]})
+    service = Service(svc, "test.yaml", "0" * 64)
+    inv, _, _ = build(service, m.known())
+    assert grids_to_solve(inv, m.known(), service) == [m.GRID]
+    prospect = Prospect.of(2035, "SSP2-4.5", doubling_years=0)
+    applied = apply_prospect(inv, m.known(), service, prospect, {m.GRID: 0.4})
+    (row,) = applied.provenance["grid"]["activities"]
+    # I0 = 400 g/kWh as given; I(2035) = F + (400 - F) x index
+    floor = prospect.floor_g_per_kwh
+    assert row["present_g_per_kwh"] == 400.0
+    assert row["prospective_g_per_kwh"] == pytest.approx(
+        floor + (400.0 - floor) * prospect.grid_index, rel=1e-12)
+    with pytest.raises(ValueError, match="needs the present GHG of grid "
+                                         "'genai-electricity/electricity-USA'"):
+        apply_prospect(inv, m.known(), service, prospect, {})
+
+
 # ------------------------------------------------------------------ prospective assess
 @pytest.fixture(scope="module")
 def assessed(data_dir):
@@ -188,8 +217,17 @@ def test_prospective_efficiency_scales_energy_by_koomey(assessed):
 def test_ai_slice_from_the_assessment(assessed):
     from lca.data.service import load_service
 
+    from lca.bw.grids import grid_kg_per_kwh
+    from lca.bw.project import use_project
+    from lca.data.files import method_names
+
     present = assessed[0]
-    ai = tr.ai_slice_from_assessment(present, load_service(SERVICE), requests_per_day=1e9)
+    service = load_service(SERVICE)
+    with use_project():
+        usa = grid_kg_per_kwh([tr.service_grid(service)],
+                              method_names()["climate_change"]["name"])
+    ai = tr.ai_slice_from_assessment(present, service, requests_per_day=1e9,
+                                     grid_g_per_kwh=usa[tr.service_grid(service)] * 1000)
     total = present.indicators["climate_change"].total
     kwh = sum(v for k, v in present.energy_by_stage_kwh.items() if k != "manufacture")
     assert ai.kg_per_unit == total and ai.units_per_year == 365e9
@@ -197,6 +235,25 @@ def test_ai_slice_from_the_assessment(assessed):
     assert ai.grid_share == pytest.approx(kwh * ai.grid_g_per_kwh / 1000 / total, rel=1e-12)
     assert 0.9 < ai.grid_share < 1 and ai.grid_g_per_kwh == pytest.approx(354.689, abs=1e-3)
     assert ai.doubling_years == 2.6 and ai.growth == 0.15 and ai.base_year == 2023
+
+
+def test_present_grids_are_the_project_s(project):
+    """One engine for present grid GHG: grid_intensity.csv's present column (what outlook
+    uses without a service) is the project's solved score per kWh, to the table's rounding
+    (3 decimals, in g CO2-eq/kWh)."""
+    from lca.bw.grids import grid_kg_per_kwh
+    from lca.data.files import method_names
+
+    data = load_scenarios()
+    regions = sorted(set(data.grid["region"]))
+    solved = grid_kg_per_kwh([("genai-electricity", f"electricity-{r}") for r in regions],
+                             method_names()["climate_change"]["name"])
+    for r in regions:
+        assert data.present_g_per_kwh(r) == pytest.approx(
+            solved[("genai-electricity", f"electricity-{r}")] * 1000, abs=1e-3), r
+    assert data.present_g_per_kwh("WORLD") == pytest.approx(436.958, abs=1e-3)
+    with pytest.raises(InputError, match="cannot make grid 'genai-electricity/electricity-XXX'"):
+        grid_kg_per_kwh([("genai-electricity", "electricity-XXX")], ("x",))
 
 
 # ------------------------------------------------------------------ CLI

@@ -9,7 +9,7 @@ OURS = ("genai-biosphere-ext", "genai-background", "genai-electricity", "genai-h
 
 @pytest.fixture(scope="module")
 def sources():
-    from lca.bw.setup import inventory_root
+    from lca.data.files import inventory_root
     from lca.data.sources import load_sources
 
     return load_sources(inventory_root() / "SOURCES")

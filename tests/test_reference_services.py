@@ -160,7 +160,7 @@ def test_fine_tuning_campaign_is_amortised_like_training(base, data_dir, tmp_pat
 
 def test_onsite_and_grid_water_use_the_country_aware_factor(base):
     """US datacentre: AWARE of on-site and grid water = m3 consumed x the USA factor."""
-    from lca.bw.setup import inventory_root
+    from lca.data.files import inventory_root
     from lca.data.water import country_factors
 
     usa = country_factors(inventory_root())["USA"]

@@ -35,7 +35,7 @@ def test_methods_hold_packaged_and_extension_factors(project, method, base_cfs, 
                                                      regional):
     import bw2data as bd
 
-    from lca.bw.setup import inventory_root
+    from lca.data.files import inventory_root
     from lca.data.water import country_factors
 
     factors = country_factors(inventory_root())

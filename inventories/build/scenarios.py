@@ -201,18 +201,16 @@ def grid_rows(folder: Path) -> list[dict]:
     """The derived proxy for the major regions (same functions as the model)."""
     from lca.prospective.scenarios import (SCENARIOS, _load, grid_index,
                                            grid_intensity_g_per_kwh)
-    from lca.prospective.service import present_grid_kg_per_kwh
-
     _load.cache_clear()
     data = _load(folder.resolve())
     floor = data.parameter("grid_floor_g_per_kwh")
+    grids = present_grid_kg_per_kwh(REPO_ROOT / "inventories")
     rows = []
     for scen in SCENARIOS:
         for year in GRID_YEARS:
             idx = grid_index(data, scen, year)
             for region in REGIONS:
-                present = present_grid_kg_per_kwh(("genai-electricity", f"electricity-{region}"),
-                                                  REPO_ROOT / "inventories") * 1000
+                present = grids[f"electricity-{region}"] * 1000
                 rows.append({"scenario": scen, "region": region, "year": year,
                              "grid_index": round(idx, 6),
                              "intensity_g_per_kwh": round(grid_intensity_g_per_kwh(
@@ -220,6 +218,25 @@ def grid_rows(folder: Path) -> list[dict]:
                              "present_g_per_kwh": round(present, 3),
                              "source": f"{S_ASSUME};{S_RCMIP}"})
     return rows
+
+
+def present_grid_kg_per_kwh(inventories: Path) -> dict[str, float]:
+    """Life-cycle GHG (kg CO2-eq/kWh) of every grid of ``genai-electricity``, summed through
+    the records the background builds from its tables (technology shares x IPCC AR5 medians,
+    or a stated regional rate), without Brightway: build time only. Run time takes the
+    project's solved grids (lca.bw.grids); tests/test_prospective.py checks that this table's
+    ``present_g_per_kwh`` agrees with them."""
+    from lca.data.electricity import electricity_inventory
+
+    acts = {a.code: a for a in electricity_inventory(
+        inventories / "background" / "electricity").activities}
+
+    def gwp(code: str) -> float:
+        return sum(e.amount * (gwp(e.input) if e.input else 1.0) for e in acts[code].exchanges
+                   if (e.input is not None and e.input in acts)
+                   or e.flow == "GWP100, pre-characterised")
+    return {code: gwp(code) for code, a in acts.items()
+            if a.properties.get("energy") == "grid electricity"}
 
 
 if __name__ == "__main__":

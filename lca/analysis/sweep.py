@@ -4,7 +4,7 @@ The other parameters keep their values (formulas that use the swept parameter fo
 :func:`default_sweeps` picks the first-order levers of a GenAI service when the service
 has them: PUE (facility energy / IT energy; 1.0 is the physical floor, 2.0 a poor legacy
 facility, Uptime Institute 2023 survey average 1.58) and the serving batch size (per-token
-energy at low batch is dominated by static power, DESIGN.md section 4).
+energy at low batch is dominated by static power, docs/DESIGN.md section 4).
 """
 
 from __future__ import annotations

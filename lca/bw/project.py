@@ -123,6 +123,29 @@ def use_project(name: str = PROJECT) -> Iterator[None]:
             bd.projects.set_current(previous)
 
 
+def project_dir() -> str:
+    """The current project's folder (its SQLite stores and metadata)."""
+    import bw2data as bd
+
+    return str(bd.projects.dir)
+
+
+def inventory_provenance(database: str) -> list[dict]:
+    """``database`` and every database it depends on, directly or not, with the files and
+    content digest genai-lca wrote them from (the provenance block of a result)."""
+    import bw2data as bd
+
+    names, todo = [database], [database]
+    while todo:
+        for dep in bd.databases[todo.pop()].get("depends", []):
+            if dep not in names and dep in bd.databases:
+                names.append(dep)
+                todo.append(dep)
+    return [{"database": name, "files": bd.databases[name].get("genai-lca files", []),
+             "digest": bd.databases[name].get("genai-lca digest")}
+            for name in [database] + sorted(names[1:])]
+
+
 class Snapshot:
     """Copy of a project's stores, restorable after a failed write.
 

@@ -15,58 +15,20 @@ once without importing bw2data, which is what makes the second call take well un
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import time
 import zipfile
-from importlib import import_module
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca import __version__
-from lca.data import load_yaml, names
 from lca.bw.project import PROJECT, data_dir, lock, read_marker, use_project, write_marker
+from lca.data.files import (background_inventory, fingerprint, inventory_root, method_specs,
+                            methods_digest)
 
 log = logging.getLogger(__name__)
-
-#: Folders and files of inventories/ that setup loads (services are loaded on demand).
-CORE = ("SOURCES", "biosphere-ext.yaml", "methods", "background")
-#: Databases built from sourced data tables by pure builders: database -> module whose
-#: ``build(root) -> SourcedFile`` turns ``inventories/background/...`` tables into records.
-TABLE_BUILDERS = {
-    names.WATER_DB: "lca.data.water",
-    names.ELECTRICITY_DB: "lca.data.electricity",
-    names.HARDWARE_DB: "lca.data.hardware",
-    names.DATACENTER_DB: "lca.data.datacenter",
-}
-
-
-def inventory_root() -> Path:
-    """The ``inventories/`` folder: ``GENAI_LCA_INVENTORIES`` or the repository's."""
-    env = os.environ.get("GENAI_LCA_INVENTORIES")
-    root = Path(env) if env else Path(__file__).resolve().parents[2] / "inventories"
-    if not root.is_dir():
-        from lca.errors import LCAError
-
-        raise LCAError(f"inventory folder not found: {root}; set GENAI_LCA_INVENTORIES")
-    return root
-
-
-def fingerprint(root: Path) -> str:
-    """Hash of the package version, the data-layer code and every core inventory file."""
-    h = hashlib.sha256(__version__.encode())
-    for module in sorted((Path(__file__).parents[1] / "data").glob("*.py")):
-        h.update(module.read_bytes())  # table builders and the resolver shape what is written
-    for part in CORE:
-        p = root / part
-        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-        for f in files:
-            if f.suffix in (".yaml", ".yml", ".csv", ".json"):
-                h.update(str(f.relative_to(root)).encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 @dataclass
@@ -101,7 +63,7 @@ def _build(root: Path, force: bool, project: str) -> list[str]:
     import bw2data as bd
 
     from lca.bw import writer
-    from lca.data.inventory import read_inventory, resolve
+    from lca.data.inventory import resolve
     from lca.data.sources import load_sources
 
     with use_project(project):
@@ -110,27 +72,16 @@ def _build(root: Path, force: bool, project: str) -> list[str]:
             _write_biosphere3()
             written.append("biosphere3")
         sources = load_sources(root / "SOURCES")
-        inv = read_inventory([root / "biosphere-ext.yaml", root / "background"])
-        inv.files += [import_module(module).build(root) for module in TABLE_BUILDERS.values()]
+        inv = background_inventory(root)
         resolved = resolve(inv, writer.known(["biosphere3"]), sources)
         written += writer.write_databases(resolved, force=force)
-        digest = _methods_digest(root)
+        digest = methods_digest(root)
         if force or not writer.methods_current([s["name"] for s in method_specs(root)], digest):
             # Reading bw2io's packaged LCIA data costs ~3 s: only when something changed.
             written += [" | ".join(m) for m in writer.write_methods(
                 build_methods(root, sources), digest, force=force)]
         log.info("setup wrote %s", ", ".join(written) or "nothing")
         return written
-
-
-def _methods_digest(root: Path) -> str:
-    """Methods change only with their definitions or the bw2io data they are read from."""
-    from importlib.metadata import version
-
-    h = hashlib.sha256(version("bw2io").encode())
-    for name in ("methods.yaml", "aware_country.csv"):
-        h.update((root / "methods" / name).read_bytes())
-    return h.hexdigest()
 
 
 def _write_biosphere3() -> None:
@@ -144,11 +95,6 @@ def _write_biosphere3() -> None:
         bw2io.create_default_biosphere3()
     for line in out.getvalue().splitlines():
         log.debug("bw2io: %s", line)
-
-
-def method_specs(root: Path) -> list[dict]:
-    """The method definitions of ``inventories/methods/methods.yaml``."""
-    return load_yaml((root / "methods" / "methods.yaml").read_text(encoding="utf-8"))
 
 
 def build_methods(root: Path, sources: dict) -> list[dict]:
@@ -168,9 +114,10 @@ def build_methods(root: Path, sources: dict) -> list[dict]:
         cfs = [(tuple(e["input"]), e["amount"]) for e in base["exchanges"]]
         regional = s.get("regional_water")
         if regional is not None:  # one CF per country flow: 1, or the country's AWARE factor
+            from lca.data.names import WATER_CONSUMED_PREFIX
             from lca.data.water import DATABASE, country_factors
 
-            cfs += [((DATABASE, f"water-consumed-{iso3}"), 1.0 if regional == "one" else cf)
+            cfs += [((DATABASE, WATER_CONSUMED_PREFIX + iso3), 1.0 if regional == "one" else cf)
                     for iso3, cf in country_factors(root).items()]
         for e in s.get("extra", []):
             if e["source"] not in sources:
@@ -194,7 +141,3 @@ def _bw2io_methods(names: set[tuple]) -> dict[tuple, dict]:
         data = json.loads(z.read("data.json"))
     return {tuple(m["name"]): m for m in data if tuple(m["name"]) in names}
 
-
-def method_names(root: Path | None = None) -> dict[str, dict]:
-    """Indicator key -> method spec (name tuple, unit, label), without touching Brightway."""
-    return {s["key"]: {**s, "name": tuple(s["name"])} for s in method_specs(root or inventory_root())}

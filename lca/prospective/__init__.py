@@ -8,7 +8,8 @@ budget, efficiency gains and rebound, and services assessed in a future year.
   (what ``assess --year --scenario`` applies);
 - :mod:`~lca.prospective.figures`: the talk's two-axis chart and the budget chart.
 
-Pure: no Brightway here; :mod:`lca.api` wires it to ``assess``.
+Pure: no Brightway here; :mod:`lca.api` wires it to ``assess`` and passes in the
+present grid intensities the project solves (:func:`lca.bw.grids.grid_kg_per_kwh`).
 """
 
 from lca.prospective.scenarios import SCENARIOS, load_scenarios, scenario_name

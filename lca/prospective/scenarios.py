@@ -69,10 +69,23 @@ class ScenarioData:
     budget: pd.DataFrame
     warming: pd.DataFrame
     parameters: pd.DataFrame
+    grid: pd.DataFrame | None = None
 
     def parameter(self, name: str) -> float:
         """The value of parameter ``name`` (unit and source in ``parameters.csv``)."""
         return float(self.parameters.loc[name, "value"])
+
+    def present_g_per_kwh(self, region: str = "WORLD") -> float:
+        """Present life-cycle GHG (g CO2-eq/kWh) of ``region``'s grid as ``grid_intensity.csv``
+        records it (the grid base year; ``tests/test_prospective.py`` checks it against the
+        project's solved grids)."""
+        g = self.grid
+        rows = None if g is None else g[(g["region"] == region)
+                                        & (g["year"] == int(self.parameter("grid_base_year")))]
+        if rows is None or rows.empty:
+            raise InputError(Problem(f"no present intensity for grid region '{region}' in "
+                                     "grid_intensity.csv", file=str(self.folder)))
+        return float(rows["present_g_per_kwh"].iloc[0])
 
     def series(self, scenario: str, column: str = "net_co2_gt") -> pd.Series:
         """One column of ``co2`` for ``scenario``, indexed by year (2015-2100)."""
@@ -84,7 +97,7 @@ def load_scenarios(folder: str | Path | None = None) -> ScenarioData:
     """Read ``inventories/scenarios/`` (default: the repository's, or
     ``$GENAI_LCA_INVENTORIES/scenarios``); cached per folder."""
     if folder is None:
-        from lca.bw.setup import inventory_root  # no bw2data import
+        from lca.data.files import inventory_root
 
         folder = inventory_root() / "scenarios"
     return _load(Path(folder).resolve())
@@ -96,9 +109,11 @@ def _load(folder: Path) -> ScenarioData:
         raise InputError(Problem("scenario tables not found (ssp_co2.csv); rebuild them with "
                                  "python inventories/build/scenarios.py", file=str(folder)))
     params = pd.read_csv(folder / "parameters.csv").set_index("name")
+    grid = folder / "grid_intensity.csv"  # absent only while the build script writes it
     return ScenarioData(folder, pd.read_csv(folder / "ssp_co2.csv"),
                         pd.read_csv(folder / "carbon_budget.csv"),
-                        pd.read_csv(folder / "ssp_warming.csv"), params)
+                        pd.read_csv(folder / "ssp_warming.csv"), params,
+                        pd.read_csv(grid) if grid.is_file() else None)
 
 
 def net_co2_gt(fossil_gtc: float, land_gtc: float, daccs_uptake_gtc: float = 0.0,

@@ -17,8 +17,12 @@ kept) and :func:`apply_prospect` rewrites the records :func:`lca.model.genai.bui
   and datacentre share per request all follow. Embodied footprint per accelerator, PUE,
   WUE and idle energy stay as stated.
 
-Pure: records in, records out (no Brightway). Every change is listed in the result's
-warnings (code ``prospective``) and in ``provenance["prospective"]``.
+Pure: records and numbers in, records out (no Brightway). The present intensity ``I0`` of
+each grid is the project's own: the caller asks :func:`grids_to_solve` which grids need it,
+solves them in the Brightway project (:func:`lca.bw.grids.grid_kg_per_kwh`, the score
+``assess`` computes for one kWh) and passes the numbers to :func:`apply_prospect`. A stated
+factor (``grid_gwp_kg_per_kwh``) is read from the service's own parameters. Every change is
+listed in the result's warnings (code ``prospective``) and in ``provenance["prospective"]``.
 
 References
 ----------
@@ -31,13 +35,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from lca.data import parameters
 from lca.data.inventory import InventorySet, Known, SourcedFile
-from lca.data.names import ELECTRICITY_DB, inputs_database
+from lca.data.names import inputs_database
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Service
 from lca.errors import InputError, Problem
@@ -130,11 +133,20 @@ class Applied:
     provenance: dict = field(default_factory=dict)
 
 
-def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: Prospect,
-                   inventories: Path | None = None) -> Applied:
-    """Rewrite the built records of ``service`` for ``prospect`` (see the module docstring)."""
-    db = service.file.database
+def grids_to_solve(inv: InventorySet, known: Known, service: Service) -> list[tuple[str, str]]:
+    """The grids ``(database, code)`` the built records of ``service`` link to whose present
+    GHG must come from the Brightway project (location-based grids; not market-based
+    contracts, which are kept, nor a stated factor, which the service's parameters give)."""
     files = [f.content for f in inv.files]
+    grids, _ = _grid_links(files, known)
+    inputs_db = f"{service.file.database}-inputs"
+    local = {(f.database, a.code) for f in files for a in f.activities}
+    return [key for key in sorted(grids) if not (key in local and key[0] == inputs_db)]
+
+
+def _grid_links(files: list[InventoryFile], known: Known
+                ) -> tuple[dict[tuple[str, str], str], list[str]]:
+    """(grid key -> companion code, market-based grids kept) for every link to a grid."""
     local = {(f.database, a.code): a for f in files for a in f.activities}
     grids: dict[tuple[str, str], str] = {}       # original grid key -> companion code
     kept: list[str] = []
@@ -151,6 +163,20 @@ def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: 
                         kept.append(f"{key[0]}/{key[1]}")
                 elif key not in grids:
                     grids[key] = f"prospective-{key[1]}"
+    return grids, kept
+
+
+def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: Prospect,
+                   present_kg_per_kwh: Mapping[tuple[str, str], float]) -> Applied:
+    """Rewrite the built records of ``service`` for ``prospect`` (see the module docstring).
+
+    ``present_kg_per_kwh``: the present life-cycle GHG (kg CO2-eq/kWh) of every grid of
+    :func:`grids_to_solve`, as solved in the project
+    (:func:`lca.bw.grids.grid_kg_per_kwh`)."""
+    db = service.file.database
+    files = [f.content for f in inv.files]
+    local = {(f.database, a.code): a for f in files for a in f.activities}
+    grids, kept = _grid_links(files, known)
     inputs_db = inputs_database(db)
     rewritten, grid_rows = [], []
     params = [Parameter(name="grid_index", amount=prospect.grid_index, unit="dimensionless",
@@ -164,11 +190,15 @@ def apply_prospect(inv: InventorySet, known: Known, service: Service, prospect: 
         if key in local and key[0] == inputs_db:  # a stated factor: its parameter is I0
             present, present_kg = "grid_gwp_kg_per_kwh", _stated_kg(files, inputs_db)
         else:
-            present, present_kg = f"grid_present_kg_per_kwh_{i}", present_grid_kg_per_kwh(
-                key, inventories)
+            if key not in present_kg_per_kwh:
+                raise ValueError(f"apply_prospect needs the present GHG of grid "
+                                 f"'{key[0]}/{key[1]}': solve grids_to_solve(...) with "
+                                 "lca.bw.grids.grid_kg_per_kwh and pass the result")
+            present = f"grid_present_kg_per_kwh_{i}"
+            present_kg = float(present_kg_per_kwh[key])
             params.append(Parameter(name=present, amount=present_kg, unit="kg CO2-Eq/kWh",
                                     source=ASSUMPTIONS, comment=f"life-cycle GHG of "
-                                    f"{key[0]}/{key[1]} in the background (present)"))
+                                    f"{key[0]}/{key[1]}, solved in the project (present)"))
         companions.append(_companion(key, code, present, prospect))
         future = grid_intensity_g_per_kwh(present_kg * 1000, prospect.grid_index,
                                           prospect.floor_g_per_kwh)
@@ -251,53 +281,6 @@ def _scale_efficiency(params: list[Parameter], p: Prospect) -> tuple[list[Parame
                              comment=f"prospective: {q.name} of {p.base_year} hardware x the "
                                      "efficiency factor"))
     return out, scaled
-
-
-def present_grid_kg_per_kwh(key: tuple[str, str], inventories: Path | None = None) -> float:
-    """Life-cycle GHG (kg CO2-eq/kWh) of a grid: for ``genai-electricity``, as the
-    background builds it from its tables (technology shares x IPCC AR5 medians, or the
-    stated regional rate), with no Brightway; for a grid of another database, its GWP100
-    score solved in the current Brightway project."""
-    if key[0] != ELECTRICITY_DB:
-        return _solved_kg_per_kwh(key)
-    table = _grid_table(str(inventories) if inventories else None)
-    if key[1] not in table:
-        raise InputError(Problem(f"no grid '{key[1]}' in {ELECTRICITY_DB}", field="--scenario"))
-    return table[key[1]]
-
-
-def _solved_kg_per_kwh(key: tuple[str, str]) -> float:
-    """GWP100 of one unit of ``key`` (bw2calc, in the project the caller has open)."""
-    from lca.bw.compute import solve
-    from lca.bw.setup import method_names
-
-    method = method_names()["climate_change"]["name"]
-    try:
-        return solve({key: 1.0}, {"climate_change": method}, key[0]).totals["climate_change"]
-    except Exception as exc:  # an unknown activity or database: say which grid
-        raise InputError(Problem(f"cannot make grid '{key[0]}/{key[1]}' prospective: its "
-                                 f"present GWP100 could not be computed ({exc})",
-                                 field="--scenario")) from None
-
-
-@lru_cache(maxsize=2)
-def _grid_table(inventories: str | None) -> dict[str, float]:
-    from lca.data.electricity import electricity_inventory
-
-    if inventories is None:
-        from lca.bw.setup import inventory_root
-
-        inventories = str(inventory_root())
-    acts = {a.code: a for a in electricity_inventory(
-        Path(inventories) / "background" / "electricity").activities}
-
-    def gwp(code: str) -> float:
-        a = acts[code]
-        return sum(e.amount * (gwp(e.input) if e.input else 1.0) for e in a.exchanges
-                   if (e.input is not None and e.input in acts)
-                   or (e.flow == GWP_FLOW[0]))
-    return {code: gwp(code) for code, a in acts.items()
-            if a.properties.get("energy") == "grid electricity"}
 
 
 def _warnings(p: Prospect, grids: list[dict], scaled: list[str], kept: list[str],

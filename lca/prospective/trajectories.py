@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from lca.data.names import ELECTRICITY_DB, MANUFACTURE, grid_code
+from lca.data.names import ELECTRICITY_DB, grid_code
 from lca.errors import InputError, Problem
 from lca.prospective.scenarios import (FIRST_YEAR, LAST_YEAR, ScenarioData, check_year,
                                        grid_index, grid_intensity_g_per_kwh, load_scenarios,
@@ -38,6 +38,8 @@ from lca.prospective.scenarios import (FIRST_YEAR, LAST_YEAR, ScenarioData, chec
 from lca.prospective.service import efficiency_factor
 
 BUDGET_START = 2020  # AR6 SPM.2 budgets count from 1 January 2020
+#: The world grid of the electricity background (the outlook's grid column starts from it).
+WORLD_GRID = (ELECTRICITY_DB, grid_code("WORLD"))
 KG_PER_GT = 1e12
 
 
@@ -148,8 +150,13 @@ class Outlook:
 def run(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[float] = (0.06, 0.0),
         *, ict_share: float | None = None, base_year: int = 2020, end: int = LAST_YEAR,
         budget_limit_c: float = 1.5, budget_likelihood: float = 0.5, threshold: float = 0.10,
-        ai: AISlice | None = None, data: ScenarioData | None = None) -> Outlook:
-    """The outlook for every (scenario, ICT growth) pair; see the module docstring."""
+        ai: AISlice | None = None, data: ScenarioData | None = None,
+        world_grid_g_per_kwh: float | None = None) -> Outlook:
+    """The outlook for every (scenario, ICT growth) pair; see the module docstring.
+
+    ``world_grid_g_per_kwh``: the present world grid intensity the ``grid g/kWh`` column
+    starts from, as solved in the project (:func:`lca.bw.grids.grid_kg_per_kwh` of
+    :data:`WORLD_GRID`, x 1000); None: the value ``grid_intensity.csv`` records for it."""
     data = data or load_scenarios()
     names = [scenario_name(s) for s in ([scenarios] if isinstance(scenarios, str) else scenarios)]
     rates = [float(g) for g in (np.atleast_1d(ict_growth))]
@@ -165,7 +172,8 @@ def run(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[float]
     budget = remaining_budget_gt(data, budget_limit_c, budget_likelihood)
     grid_base = int(data.parameter("grid_base_year"))
     floor = data.parameter("grid_floor_g_per_kwh")
-    present_world = _world_present()
+    present_world = (data.present_g_per_kwh("WORLD") if world_grid_g_per_kwh is None
+                     else float(world_grid_g_per_kwh))
     years = np.arange(base_year, end + 1)
     frames, rows = [], []
     for scen in names:
@@ -247,13 +255,6 @@ def _share(part: np.ndarray, world: np.ndarray) -> np.ndarray:
         return np.where(world > 0, part / world, np.nan)
 
 
-def _world_present() -> float:
-    """Present world grid intensity (g/kWh) as the background builds it."""
-    from lca.prospective.service import present_grid_kg_per_kwh
-
-    return present_grid_kg_per_kwh((ELECTRICITY_DB, grid_code("WORLD"))) * 1000
-
-
 def _f(v: float) -> str:
     return "n/a" if not np.isfinite(v) else f"{v:.4g}" if abs(v) < 100 else f"{v:.0f}"
 
@@ -272,16 +273,31 @@ def _plain(o):
     raise TypeError(type(o).__name__)
 
 
-def ai_slice_from_assessment(result, service, *, requests_per_day: float | None = None,
+def service_grid(service) -> tuple[str, str] | None:
+    """The grid ``(database, code)`` whose present intensity :func:`ai_slice_from_assessment`
+    needs for ``service`` (a :class:`~lca.data.service.Service`): its location-based grid;
+    None for a stated or market-based factor, or a service without a model: block."""
+    model = service.file.model
+    if model is None or model.electricity.basis != "location-based":
+        return None
+    return (ELECTRICITY_DB, grid_code(model.electricity.location))
+
+
+def ai_slice_from_assessment(result, service, *, grid_g_per_kwh: float | None = None,
+                             requests_per_day: float | None = None,
                              growth: float | None = None, doubling_years: float | None = None,
                              rebound: float = 0.0, data: ScenarioData | None = None) -> AISlice:
     """An :class:`AISlice` from a present ``assess`` result per request of ``service`` (a
     :class:`~lca.data.service.Service`): the grid share is the service's grid electricity
     (kWh per request outside manufacture x the grid's present intensity) over its total
     kg CO2-eq; requests per year = ``requests_per_day`` (default: the service's own
-    parameter) x 365."""
+    parameter) x 365.
+
+    ``grid_g_per_kwh``: the present intensity of :func:`service_grid` (g CO2-eq/kWh) as
+    solved in the project (:func:`lca.bw.grids.grid_kg_per_kwh` x 1000); required for a
+    location-based service, ignored otherwise (a stated factor comes from the service's
+    parameters; a market-based contract does not follow the scenario)."""
     from lca.formula import evaluate_all
-    from lca.prospective.service import present_grid_kg_per_kwh
 
     data = data or load_scenarios()
     svc = service.file
@@ -298,14 +314,18 @@ def ai_slice_from_assessment(result, service, *, requests_per_day: float | None 
                                  field="--ai-requests-per-day"))
     elec = svc.model.electricity
     if elec.basis == "location-based":
-        grid_g = present_grid_kg_per_kwh((ELECTRICITY_DB, grid_code(elec.location))
-                                         ) * 1000
+        if grid_g_per_kwh is None:
+            grid = service_grid(service)
+            raise ValueError(f"ai_slice_from_assessment needs grid_g_per_kwh: the present "
+                             f"intensity of {grid[0]}/{grid[1]} solved in the project "
+                             "(lca.bw.grids.grid_kg_per_kwh x 1000)")
+        grid_g = float(grid_g_per_kwh)
     elif elec.basis == "stated":
         grid_g = float(values["grid_gwp_kg_per_kwh"]) * 1000
     else:  # market-based: a contract, kept as stated (as in assess --year)
         grid_g = 0.0
     total = result.indicators["climate_change"].total
-    kwh = sum(v for k, v in result.energy_by_stage_kwh.items() if k != MANUFACTURE)
+    kwh = sum(v for k, v in result.energy_by_stage_kwh.items() if k != "manufacture")
     grid_share = min(1.0, kwh * grid_g / 1000 / total) if total > 0 else 0.0
     if doubling_years is None:
         doubling_years = data.parameter("koomey_doubling_years_recent")
