@@ -30,8 +30,6 @@ LCA = [p for p in SCANNED if p.is_relative_to(ROOT / "lca") and p.suffix == ".py
 
 #: (file, reference) -> why it is still there.
 PENDING = {
-    ("lca/model/genai.py", "DESIGN.md"): "cites 'DESIGN.md section 4'; genai.py is being "
-    "rewritten in parallel (registries): to read 'docs/DESIGN.md section 4'",
     ("lca/core/background.py", "DESIGN.md"): "cites 'DESIGN.md section 3.9'; lca/core is "
     "being edited in parallel: to read 'docs/DESIGN.md section 3.9'",
     ("lca/core/compiled.py", "compile_spec"): "no such function: the builder is "

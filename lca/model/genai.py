@@ -7,7 +7,7 @@ inventory records: one activity per lifecycle stage and sub-stage, whose exchang
 formulas over the service's parameters, so the result stays a parametric Brightway model
 (Activity Browser shows and recomputes it; the fast core samples it).
 
-Semantics made explicit (DESIGN.md section 4; each is a formula written below):
+Semantics made explicit (docs/DESIGN.md section 4; each is a formula written below):
 
 - IT vs facility energy: facility = IT x ``pue`` (or x 1 when the study's boundary has no
   PUE). A power or energy input flagged ``*_includes_pue = 1`` is facility energy already:
