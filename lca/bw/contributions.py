@@ -6,7 +6,7 @@ every characterised flow of every process at its supply s. Its column sums are t
 flow; both partition ``LCA.score`` exactly. The *pre-characterised share* of an indicator
 is the part carried by the flows of :data:`PRECHARACTERISED_DB` typed ``inventory
 indicator`` (scores a source publishes only in aggregate, characterised with factor 1;
-DESIGN.md 3.4).
+docs/DESIGN.md 3.4).
 
 Also here, because only ``lca.bw`` reads Brightway: the service's parameters
 (:func:`parameters`) and how often each source is cited by the processes and exchanges
@@ -191,5 +191,6 @@ def parameters(database: str) -> list[dict]:
                      "uncertainty_type": int(d.get("uncertainty type") or 0),
                      "loc": d.get("loc"), "scale": d.get("scale"),
                      "minimum": d.get("minimum"), "maximum": d.get("maximum"),
+                     "negative": bool(d.get("negative", False)),
                      "comment": d.get("comment", "")})
     return sorted(rows, key=lambda r: r["name"])

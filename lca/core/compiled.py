@@ -21,37 +21,15 @@ from typing import Any
 
 import numpy as np
 
+from lca.data.distributions import Distribution
 from lca.formula import Formula, evaluate_all
 
 
 @dataclass(frozen=True)
-class Distribution:
-    """A stats_arrays distribution: kind 2 lognormal, 3 normal, 4 uniform, 5 triangular."""
-
-    kind: int
-    loc: float = float("nan")
-    scale: float = float("nan")
-    minimum: float = float("nan")
-    maximum: float = float("nan")
-    negative: bool = False
-
-    def sample(self, amount: float, n: int, rng: np.random.Generator) -> np.ndarray:
-        if self.kind == 2:
-            out = rng.lognormal(mean=self.loc, sigma=self.scale, size=n)
-            return -out if self.negative else out
-        if self.kind == 3:
-            return rng.normal(self.loc, self.scale, size=n)
-        if self.kind == 4:
-            return rng.uniform(self.minimum, self.maximum, size=n)
-        if self.kind == 5:
-            # the mode clipped into [min, max]: a float32-stored amount may sit just outside
-            mode = min(max(amount, self.minimum), self.maximum)
-            return rng.triangular(self.minimum, mode, self.maximum, size=n)
-        return np.full(n, amount)
-
-
-@dataclass(frozen=True)
 class ParameterSpec:
+    """One parameter: a value, or a formula over other parameters, and optionally a
+    distribution (:mod:`lca.data.distributions`; a triangular one peaks at ``amount``)."""
+
     name: str
     amount: float
     formula: str | None = None
@@ -88,7 +66,8 @@ class ForegroundSpec:
 
 
 class CompiledModel:
-    """Evaluate a foreground for many parameter sets at once. Build with :func:`compile_spec`."""
+    """Evaluate a foreground for many parameter sets at once. Build with
+    :func:`lca.bw.extract.compile_service` (or from :func:`lca.bw.extract.foreground_spec`)."""
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
         self.spec, self.root, self.amount = spec, root, amount
@@ -126,7 +105,7 @@ class CompiledModel:
             elif p.formula:
                 formulas[p.name] = p.formula
             elif uncertain and p.distribution is not None:
-                base[p.name] = p.distribution.sample(p.amount, n, _stream(rng, p.name))
+                base[p.name] = p.distribution.sample(n, _stream(rng, p.name))
             else:
                 base[p.name] = np.full(n, p.amount)
         return {k: np.broadcast_to(np.asarray(v, dtype=float), (n,))
@@ -157,7 +136,7 @@ class CompiledModel:
             if e.formula:
                 amounts[k] = self._formulas[e.formula].evaluate(values)
             elif uncertain_exchanges and e.distribution is not None:
-                amounts[k] = e.distribution.sample(e.amount, n, rng)
+                amounts[k] = e.distribution.sample(n, rng)
             else:
                 amounts[k] = self._stored[k] if float32_amounts else e.amount
             if float32_amounts and e.formula:
