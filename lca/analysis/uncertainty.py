@@ -104,17 +104,19 @@ def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
 
 
 def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence,
-                   background: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Sample and evaluate one chunk (what a worker runs)."""
+                   background: bool = False, out: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sample and evaluate one chunk (what a worker runs); ``out``: (total, by_stage)
+    arrays of the chunk's size to write into."""
     # derived, not spawned: spawning mutates the sequence, and a chunk must replay exactly
     params_seq, exchanges_seq, background_seq = (
         np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,))
         for k in (0, 1, 2))
-    out = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
+    scores = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
                          uncertain_exchanges=True, seed=np.random.default_rng(exchanges_seq),
                          background=model.sample_background(size, background_seq)
-                         if background else None)
-    return out["total"], out["by_stage"]
+                         if background else None, out=out)
+    return scores["total"], scores["by_stage"]
 
 
 def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None,
@@ -147,13 +149,14 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
         by_stage = np.empty((0 if sink is not None else n, len(model.stage_names),
                              len(model.spec.indicators)))
         first = 0
-        for size, seq in iterator:
-            part_total, part_stages = evaluate_chunk(model, size, seq, background)
-            total[first:first + size] = part_total
+        for size, seq in iterator:  # each chunk written in place (no copy)
+            stages = by_stage[first:first + size] if sink is None else None
+            part_total, part_stages = evaluate_chunk(
+                model, size, seq, background,
+                out=(total[first:first + size], stages) if sink is None else None)
             if sink is not None:
+                total[first:first + size] = part_total
                 sink(first, part_total, part_stages)
-            else:
-                by_stage[first:first + size] = part_stages
             first += size
     else:
         parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress,

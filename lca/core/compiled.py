@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from lca.data.distributions import Distribution
-from lca.formula import Formula, evaluate_all
+from lca.formula import Formula
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,19 @@ class ForegroundSpec:
 
 class CompiledModel:
     """Evaluate a foreground for many parameter sets at once. Build with
-    :func:`lca.bw.extract.compile_service` (or from :func:`lca.bw.extract.foreground_spec`)."""
+    :func:`lca.bw.extract.compile_service` (or from :func:`lca.bw.extract.foreground_spec`).
+
+    Speed (the reference chat service, ``benchmarks/sampling.py``, 10^6 samples in chunks
+    of 50,000): a parameter without a distribution stays one number through the formulas
+    instead of an array of n equal values, each distinct exchange formula is evaluated once
+    per chunk, and the scores of every stage come from one matrix product written straight
+    into the caller's result (:meth:`evaluate`'s ``out``), so no (stages x indicators x n)
+    temporaries are made and copied. Draws are unchanged (the same Generator methods in the
+    same order), so a seed gives the same samples as before. Measured on the 2-core shared
+    development machine (numpy 2, OpenBLAS), samples/s, first run in a process / warm:
+    before 0.85-1.15 M / 1.0-1.75 M (varying with the machine's load); after: see
+    :data:`lca.analysis.uncertainty.CHUNK`.
+    """
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
         self.spec, self.root, self.amount = spec, root, amount
@@ -85,7 +97,23 @@ class CompiledModel:
         stage_of = np.array([self.stage_names.index(spec.stages[c]) for c in self._bg_consumer],
                             dtype=int)
         self._stage_masks = [stage_of == s for s in range(len(self.stage_names))]
+        # (n_bg, n_stages * n_ind): each background exchange's unit scores in its stage's
+        # block, so flows^T @ W is the (n, n_stages, n_ind) score of every stage at once
+        n_ind = len(spec.indicators)
+        self._stage_scores = np.zeros((len(self._bg), len(self.stage_names) * n_ind))
+        for j, s in enumerate(stage_of):
+            self._stage_scores[j, s * n_ind:(s + 1) * n_ind] = self._bg_scores[j]
+        self._stage_sum = np.tile(np.eye(n_ind), (len(self.stage_names), 1))
+        # Samples per block of the two products above: OpenBLAS runs a product of
+        # m x n x k <= 262,144 (its SMP threshold) on one thread; above, its threads cost
+        # more than they save on these thin products (5x the CPU time, 3x the wall time on
+        # the 2-core machine when busy: 15 ms against 3 ms per 50,000 samples).
+        self._block = int(np.clip(250_000 // max(1, self._stage_scores.size,
+                                                  self._stage_sum.size), 64, 8192))
         self._stored = [float(np.float32(e.amount)) for e in spec.exchanges]
+        self._parameter_formulas = {p.name: Formula(p.formula) for p in spec.parameters
+                                    if p.formula}
+        self._parameter_order: list[str] | None = None  # dependency order, on first use
 
     # ------------------------------------------------------------------ parameters
     def parameter_values(self, n: int = 1, *, seed: int | np.random.Generator | None = None,
@@ -94,28 +122,49 @@ class CompiledModel:
         """Values of every parameter for ``n`` samples (deterministic when not ``uncertain``);
         ``fixed`` overrides given parameters (arrays of length ``n``). A
         :class:`numpy.random.SeedSequence` seed gives each parameter its own stream keyed by
-        its name (common random numbers across models)."""
+        its name (common random numbers across models). A parameter that does not vary is
+        a read-only view of one value (stride 0), not n copies."""
         rng = np.random.default_rng(seed) if not isinstance(
             seed, (np.random.Generator, np.random.SeedSequence)) else seed
-        base: dict[str, Any] = {}
-        formulas: dict[str, str] = {}
+        values: dict[str, Any] = {}
         for p in self.spec.parameters:
             if fixed and p.name in fixed:
-                base[p.name] = np.asarray(fixed[p.name], dtype=float)
+                values[p.name] = np.asarray(fixed[p.name], dtype=float)
             elif p.formula:
-                formulas[p.name] = p.formula
+                continue
             elif uncertain and p.distribution is not None:
-                base[p.name] = p.distribution.sample(n, _stream(rng, p.name))
-            else:
-                base[p.name] = np.full(n, p.amount)
-        return {k: np.broadcast_to(np.asarray(v, dtype=float), (n,))
-                for k, v in evaluate_all(formulas, base).items()}
+                values[p.name] = p.distribution.sample(n, _stream(rng, p.name))
+            else:  # one number through the formulas (a NumPy scalar: errors still raise)
+                values[p.name] = np.float64(p.amount)
+        for name in self._parameter_dependency_order():
+            if name not in values:
+                values[name] = self._parameter_formulas[name].evaluate(values)
+        return {p.name: np.broadcast_to(np.asarray(values[p.name], dtype=float), (n,))
+                for p in self.spec.parameters}
+
+    def _parameter_dependency_order(self) -> list[str]:
+        if self._parameter_order is None:
+            import networkx as nx
+
+            from lca.errors import FormulaError
+
+            graph = nx.DiGraph()
+            graph.add_nodes_from(self._parameter_formulas)
+            for name, f in self._parameter_formulas.items():
+                graph.add_edges_from((dep, name) for dep in f.names
+                                     if dep in self._parameter_formulas)
+            try:
+                self._parameter_order = list(nx.topological_sort(graph))
+            except nx.NetworkXUnfeasible:
+                cycle = " -> ".join(a for a, _ in nx.find_cycle(graph))
+                raise FormulaError(cycle, "parameters refer to each other in a cycle") from None
+        return self._parameter_order
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, values: dict[str, np.ndarray], *, uncertain_exchanges: bool = False,
                  seed: int | np.random.Generator | None = None, float32_amounts: bool = True,
-                 by_activity: bool = False, background: np.ndarray | None = None
-                 ) -> dict[str, np.ndarray]:
+                 by_activity: bool = False, background: np.ndarray | None = None,
+                 out: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Scores for every sample: ``{"total": (n, n_ind), "by_stage": (n, n_stages,
         n_ind)}`` (+ ``"by_activity": (n, n_fg, n_ind)`` on request); indicators in
         ``spec.indicators`` order, stages in ``stage_names`` order.
@@ -124,32 +173,35 @@ class CompiledModel:
         writes float32 arrays), so a deterministic evaluation equals bw2calc to ~1e-12;
         switch it off for full float64 arithmetic (differences of ~1e-7 relative).
         ``background``: (n, n_unit_score_rows, n_ind) changes of the per-unit scores, one set
-        per sample (sampled background, see :meth:`sample_background`)."""
+        per sample (sampled background, see :meth:`sample_background`). ``out``: C-contiguous
+        (total, by_stage) arrays of those shapes to write into (and return)."""
         spec = self.spec
         n = len(next(iter(values.values()))) if values else 1
         if background is not None:  # one parameter set for many backgrounds broadcasts
             n = max(n, len(background))
         rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
-        # One contiguous row per exchange / activity (samples along the fast axis).
-        amounts = np.empty((len(spec.exchanges), n))
-        for k, e in enumerate(spec.exchanges):
-            if e.formula:
-                amounts[k] = self._formulas[e.formula].evaluate(values)
-            elif uncertain_exchanges and e.distribution is not None:
-                amounts[k] = e.distribution.sample(n, rng)
-            else:
-                amounts[k] = self._stored[k] if float32_amounts else e.amount
-            if float32_amounts and e.formula:
-                amounts[k] = amounts[k].astype(np.float32)
-            if e.sign != 1.0:
-                amounts[k] *= e.sign
+        values = {k: _one_if_constant(v) for k, v in values.items()}
+        amounts = self._amounts(values, n, uncertain_exchanges, rng, float32_amounts)
         root_amount = (Formula(self.amount).evaluate(values) if isinstance(self.amount, str)
                        else self.amount)
-        supply = self._supply(amounts, np.broadcast_to(np.asarray(root_amount, float), (n,)),
-                             float32_amounts)
+        supply = self._supply(amounts, root_amount, float32_amounts, n=n)
         # background exchanges: flow = amount x consumer supply; score = unit scores . flow
-        flows = amounts[self._bg] * supply[self._bg_consumer]
+        flows = np.empty((len(self._bg), n))
+        for j, (k, c) in enumerate(zip(self._bg, self._bg_consumer)):
+            np.multiply(amounts[k], supply[c], out=flows[j])
+        n_stages, n_ind = len(self.stage_names), len(spec.indicators)
+        total, by_stage = out if out is not None else (np.empty((n, n_ind)),
+                                                       np.empty((n, n_stages, n_ind)))
         if background is None:
+            flat = by_stage.reshape(n, n_stages * n_ind)
+            for i in range(0, n, self._block):  # see _block
+                j = i + self._block
+                np.matmul(flows[:, i:j].T, self._stage_scores, out=flat[i:j])
+                # total = the stages summed in stage order, as a product with stacked
+                # identities (a reduction over the middle axis of (n, stages, ind) is ~10x
+                # slower in NumPy); exact: the other terms are zeros
+                np.matmul(flat[i:j], self._stage_sum, out=total[i:j])
+
             def part(mask):  # (n_ind, n): unit scores . flows of the masked exchanges
                 return self._bg_scores.T[:, mask] @ flows[mask]
         else:  # every sample its own unit scores: (n_ind, n_bg, n) contributions, once
@@ -159,14 +211,37 @@ class CompiledModel:
 
             def part(mask):
                 return contrib[:, mask].sum(axis=1)
-        by_stage = np.empty((len(self.stage_names), len(spec.indicators), n))
-        for s, m in enumerate(self._stage_masks):
-            by_stage[s] = part(m)
-        out = {"total": by_stage.sum(axis=0).T, "by_stage": by_stage.transpose(2, 0, 1)}
+
+            for s, m in enumerate(self._stage_masks):
+                by_stage[:, s] = part(m).T
+            np.matmul(by_stage.reshape(n, n_stages * n_ind), self._stage_sum, out=total)
+        result = {"total": total, "by_stage": by_stage}
         if by_activity:
-            out["by_activity"] = np.stack([part(self._bg_consumer == a) for a in
-                                           range(len(spec.activities))]).transpose(2, 0, 1)
-        return out
+            result["by_activity"] = np.stack([part(self._bg_consumer == a) for a in
+                                              range(len(spec.activities))]).transpose(2, 0, 1)
+        return result
+
+    def _amounts(self, values: dict[str, Any], n: int, uncertain: bool,
+                 rng: np.random.Generator, float32: bool) -> list:
+        """Each exchange's amount: one number, or n. A distinct formula is evaluated once;
+        exchange distributions are drawn in exchange order."""
+        spec, done, amounts = self.spec, {}, []
+        for k, e in enumerate(spec.exchanges):
+            if e.formula:
+                if e.formula not in done:
+                    value = self._formulas[e.formula].evaluate(values)
+                    if float32:  # as Brightway stores it
+                        value = (value.astype(np.float32).astype(float) if np.ndim(value)
+                                 else float(np.float32(value)))
+                    done[e.formula] = value
+                value = done[e.formula]
+            elif uncertain and e.distribution is not None:
+                value = e.distribution.sample(n, rng)
+            else:
+                value = self._stored[k] if float32 else e.amount
+            amounts.append(-value if e.sign == -1.0 else value * e.sign if e.sign != 1.0
+                           else value)
+        return amounts
 
     def sample_background(self, n: int, seed: np.random.Generator | np.random.SeedSequence
                           ) -> np.ndarray:
@@ -179,18 +254,21 @@ class CompiledModel:
                              "(compile with background_uncertainty=True)")
         return bu.delta_scores(*bu.draw(n, seed), len(self.spec.unit_scores))
 
-    def _supply(self, amounts: np.ndarray, root_amount: np.ndarray, float32: bool = True
-                ) -> np.ndarray:
-        """(n_fg, n) activity levels: production x level = demand from the functional unit
-        and from consumers. Components in consumer-first order, so each one's demand is
-        complete when reached; a cyclic component is one batched dense solve per sample
-        (a few activities, so ``numpy.linalg.solve`` on (n, k, k) stacks). An activity that
-        consumes its own product is netted on the diagonal, rounded to float32 as
-        Brightway stores the net amount."""
+    def _supply(self, amounts, root_amount, float32: bool = True, n: int | None = None
+                ) -> list:
+        """Each foreground activity's level (one number, or ``n``; ``amounts``: one entry per
+        exchange, a number or n): production x level = demand
+        from the functional unit and from consumers. Components in consumer-first order, so
+        each one's demand is complete when reached; a cyclic component is one batched dense
+        solve per sample (a few activities, so ``numpy.linalg.solve`` on (n, k, k) stacks).
+        An activity that consumes its own product is netted on the diagonal, rounded to
+        float32 as Brightway stores the net amount."""
         spec = self.spec
+        if n is None:
+            n = max([np.size(a) for a in amounts] + [np.size(root_amount)])
         production = spec.production
-        supply = np.zeros((len(spec.activities), amounts.shape[1]))
-        demand = np.zeros_like(supply)
+        supply: list = [0.0] * len(spec.activities)
+        demand: list = [0.0] * len(spec.activities)
         demand[self.root] = root_amount
         for comp in self.components:
             inside = {a: j for j, a in enumerate(comp)}
@@ -199,8 +277,8 @@ class CompiledModel:
             if not loops:
                 supply[comp[0]] = demand[comp[0]] / production[comp[0]]
             else:
-                m = np.zeros((amounts.shape[1], len(comp), len(comp)))
-                diagonal = np.repeat(production[comp, None], amounts.shape[1], axis=1)
+                m = np.zeros((n, len(comp), len(comp)))
+                diagonal = np.repeat(production[comp, None], n, axis=1)
                 for k in loops:
                     e = spec.exchanges[k]
                     if e.target == e.consumer:
@@ -209,16 +287,29 @@ class CompiledModel:
                         m[:, inside[e.target], inside[e.consumer]] -= amounts[k]
                 idx = range(len(comp))
                 m[:, idx, idx] = (diagonal.astype(np.float32) if float32 else diagonal).T
-                supply[comp] = np.linalg.solve(m, demand[comp].T[..., None])[..., 0].T
+                rhs = np.stack([np.broadcast_to(demand[a], (n,)) for a in comp], axis=1)
+                solved = np.linalg.solve(m, rhs[..., None])[..., 0]
+                for j, a in enumerate(comp):
+                    supply[a] = solved[:, j]
             for a in comp:
                 for k in self._fg_by_consumer.get(a, ()):
                     t = spec.exchanges[k].target
                     if t not in inside:
-                        demand[t] += amounts[k] * supply[a]
+                        demand[t] = demand[t] + amounts[k] * supply[a]
         return supply
 
     def __reduce__(self):
         return (CompiledModel, (self.spec, self.root, self.amount))
+
+
+def _one_if_constant(value):
+    """A value that does not vary across samples (a stride-0 view, as
+    :meth:`CompiledModel.parameter_values` gives) as one NumPy number: the same arithmetic,
+    on one element instead of n."""
+    if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) > 1 \
+            and value.strides == (0,):
+        return value[0]
+    return value
 
 
 def _stream(seed: np.random.Generator | np.random.SeedSequence, name: str
