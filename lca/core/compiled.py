@@ -8,7 +8,8 @@ foreground touches, its score per unit for every indicator (the background solve
 bw2calc). :class:`CompiledModel` then evaluates N parameter sets at once:
 
     parameters (N) -> exchange amounts (N each) -> supply of each foreground activity
-    (consumers first; loops solved as small batched systems) -> score per indicator, per stage and per activity (N each).
+    (consumers first; loops solved as small batched systems) -> score per indicator, per
+    stage and per activity (N each).
 
 For a deterministic case it equals bw2calc on the written databases (tests: 1e-9). It
 pickles (plain arrays and formula text), so Dask workers can receive it.
@@ -72,16 +73,20 @@ class CompiledModel:
     """Evaluate a foreground for many parameter sets at once. Build with
     :func:`lca.bw.extract.compile_service` (or from :func:`lca.bw.extract.foreground_spec`).
 
-    Speed (the reference chat service, ``benchmarks/sampling.py``, 10^6 samples in chunks
-    of 50,000): a parameter without a distribution stays one number through the formulas
-    instead of an array of n equal values, each distinct exchange formula is evaluated once
-    per chunk, and the scores of every stage come from one matrix product written straight
-    into the caller's result (:meth:`evaluate`'s ``out``), so no (stages x indicators x n)
-    temporaries are made and copied. Draws are unchanged (the same Generator methods in the
-    same order), so a seed gives the same samples as before. Measured on the 2-core shared
-    development machine (numpy 2, OpenBLAS), samples/s, first run in a process / warm:
-    before 0.85-1.15 M / 1.0-1.75 M (varying with the machine's load); after: see
-    :data:`lca.analysis.uncertainty.CHUNK`.
+    Speed (the reference chat service, ``benchmarks/sampling.py --monte-carlo-only``, 10^6
+    samples in chunks of 50,000): a parameter without a distribution stays one number
+    through the formulas instead of n equal values; each distinct exchange formula is
+    evaluated once per chunk, its + - * / into scratch arrays reused from chunk to chunk
+    (:class:`_Scratch`: page faults per 10^6 samples 68,000 -> 4,000); the scores of every
+    stage and the total come from two thin products kept on one OpenBLAS thread and
+    written straight into the caller's result (``out``); and
+    :func:`lca.analysis.uncertainty.run` evaluates chunks on two threads. The draws are
+    unchanged (the same Generator methods in the same order): a seed's samples are
+    bit-identical to before. Measured 2026-11-28 on the 2-core development machine, shared
+    (load average 1.6-2.9), numpy 2 with OpenBLAS 0.3.31, samples/s first run in a process
+    / median of the next three: before (commit 3095f35) 0.85-1.7 M / 1.0-1.9 M, 490-690 ns
+    of CPU per sample; after 2.0-4.4 M / 2.5-4.3 M, 320-500 ns of CPU per sample (both
+    threads). Under heavier load (3.7) both fall to ~1 M/s.
     """
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
@@ -332,9 +337,10 @@ class CompiledModel:
         return (CompiledModel, (self.spec, self.root, self.amount))
 
 
-#: Largest evaluation whose scratch arrays a thread keeps between calls (4 chunks of
-#: :data:`lca.analysis.uncertainty.CHUNK`: ~30 arrays of 1.6 MB at most).
-_SCRATCH_MAX_N = 200_000
+#: Largest evaluation whose scratch arrays a thread keeps between calls (2 chunks of
+#: :data:`lca.analysis.uncertainty.CHUNK`: ~20-30 arrays of 0.8 MB on the reference chat
+#: service); a larger one-off evaluation (Sobol) gets scratch for that call only.
+_SCRATCH_MAX_N = 100_000
 
 
 class _Scratch:
