@@ -182,3 +182,17 @@ def test_same_seed_same_draws_as_the_generator_method():
     d = Lognormal(1.0, 0.5, negative=True)
     expected = -np.random.default_rng(3).lognormal(1.0, 0.5, size=1000)
     np.testing.assert_array_equal(d.sample(1000, np.random.default_rng(3)), expected)
+
+
+def test_report_describes_a_parameter_row():
+    """The report's parameter table describes a row of lca.bw.contributions.parameters
+    through the same objects (a triangular peaks at the row's amount)."""
+    from lca.report.html import _distribution
+
+    row = {"amount": 0.6, "uncertainty_type": 5, "loc": 0.6, "scale": None,
+           "minimum": 0.4, "maximum": 0.8, "negative": False}
+    assert _distribution(row) == "triangular 0.4-0.8, mode 0.6"
+    row = {"amount": 5e7, "uncertainty_type": 2, "loc": math.log(5e7), "scale": math.log(3),
+           "minimum": None, "maximum": None, "negative": False}
+    assert _distribution(row) == "lognormal, GSD 3"
+    assert _distribution({"amount": 1.0, "uncertainty_type": 0}) == ""
