@@ -162,10 +162,9 @@ class CompiledModel:
                 for p in self.spec.parameters}
 
     def _parameter_dependency_order(self) -> list[str]:
+        """The formula parameters, each after those it uses (found once, on first use)."""
         if self._parameter_order is None:
             import networkx as nx
-
-            from lca.errors import FormulaError
 
             graph = nx.DiGraph()
             graph.add_nodes_from(self._parameter_formulas)
