@@ -82,11 +82,12 @@ class CompiledModel:
     written straight into the caller's result (``out``); and
     :func:`lca.analysis.uncertainty.run` evaluates chunks on two threads. The draws are
     unchanged (the same Generator methods in the same order): a seed's samples are
-    bit-identical to before. Measured 2026-11-28 on the 2-core development machine, shared
-    (load average 1.6-2.9), numpy 2 with OpenBLAS 0.3.31, samples/s first run in a process
-    / median of the next three: before (commit 3095f35) 0.85-1.7 M / 1.0-1.9 M, 490-690 ns
-    of CPU per sample; after 2.0-4.4 M / 2.5-4.3 M, 320-500 ns of CPU per sample (both
-    threads). Under heavier load (3.7) both fall to ~1 M/s.
+    bit-identical to before. Measured 2026-11-28 on the 2-core development machine (numpy 2,
+    OpenBLAS 0.3.31), samples/s, first run in a process / median of the next three: at load
+    average 0.6, before (commit 3095f35) 1.27 M / 1.33 M, after 3.68 M / 3.56 M (2.72 M /
+    2.71 M on one thread); shared with other work (load 1.3-2.9), before 0.85-1.7 M /
+    1.0-1.9 M (490-790 ns of CPU per sample), after 1.8-4.4 M / 1.9-4.3 M (320-550 ns of
+    CPU per sample, both threads). Under heavy load (3.7) both fall to ~1 M/s.
     """
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
