@@ -16,7 +16,7 @@ from lca.core.compiled import CompiledModel
 #: Samples per random stream. Fixed, so results do not depend on how work is batched.
 #: 50,000 keeps the per-chunk Python overhead small (~1 M samples/s on the reference chat
 #: service on 2 cores against ~0.7 M/s with chunks of 10,000, before the scratch arrays
-#: and threads of 2026-11: now 2.0-4.4 M/s, see :class:`~lca.core.compiled.CompiledModel`).
+#: and threads of 2026-11: now 1.8-4.4 M/s, see :class:`~lca.core.compiled.CompiledModel`).
 CHUNK = 50_000
 #: The most threads a local run uses by default (see :func:`run`'s ``threads``).
 THREADS = 4
