@@ -79,7 +79,7 @@ def test_technosphere_path_equals_a_direct_solve(model):
 
     from scipy.sparse.linalg import splu
 
-    from lca.core.compiled import Distribution
+    from lca.data.distributions import Lognormal
 
     bu = model.spec.background_uncertainty
     A = bu.A.tocoo()
@@ -87,7 +87,7 @@ def test_technosphere_path_equals_a_direct_solve(model):
     amounts = -A.data[pick]
     tech = copy.deepcopy(bu)
     tech.a_rows, tech.a_cols, tech.a_amount = A.row[pick], A.col[pick], amounts
-    tech.a_dist = [Distribution(2, loc=float(np.log(abs(v))), scale=0.1, negative=v < 0)
+    tech.a_dist = [Lognormal(float(np.log(abs(v))), 0.1, negative=bool(v < 0))
                    for v in amounts]
     tech.a_names = [f"entry {k}" for k in pick]
     tech._setup()

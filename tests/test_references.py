@@ -30,12 +30,6 @@ LCA = [p for p in SCANNED if p.is_relative_to(ROOT / "lca") and p.suffix == ".py
 
 #: (file, reference) -> why it is still there.
 PENDING = {
-    ("lca/core/background.py", "DESIGN.md"): "cites 'DESIGN.md section 3.9'; lca/core is "
-    "being edited in parallel: to read 'docs/DESIGN.md section 3.9'",
-    ("lca/core/compiled.py", "compile_spec"): "no such function: the builder is "
-    "lca.bw.extract.compile_service (or foreground_spec); lca/core is edited in parallel",
-    ("lca/bw/extract.py", "BackgroundUncertainty"): "imported inside a function only: to "
-    "read ~lca.core.background.BackgroundUncertainty; extract.py is edited in parallel",
 }
 
 

@@ -109,3 +109,35 @@ def test_sobol_second_order_on_one_indicator(model):
     assert len(s2) == 3 and {"parameter_a", "parameter_b", "S2", "S2_conf"} <= set(s2.columns)
     with pytest.raises(InputError, match="unknown indicator"):
         sobol(model, base_samples=64, indicators=["carbon"])
+
+
+def test_salib_problem_and_negative_lognormal_flip():
+    """Each parameter's SALib entry comes from its distribution, and a sample of a
+    stats_arrays ``negative`` lognormal (SALib draws it positive) reaches the model
+    negative; other columns pass unchanged."""
+    from SALib.sample import sobol as sample
+
+    from lca.analysis.sensitivity import _evaluate, _salib_problem
+    from lca.core.compiled import ParameterSpec
+    from lca.data.distributions import Lognormal, Triangular
+
+    params = [ParameterSpec("credit", -2.0, None, Lognormal(np.log(2.0), 0.2, negative=True)),
+              ParameterSpec("pue", 1.2, None, Triangular(1.1, 1.2, 1.6))]
+    problem = _salib_problem(params)
+    assert problem["dists"] == ["lognorm", "triang"]
+    assert problem["bounds"] == [[np.log(2.0), 0.2], [1.1, 1.6, pytest.approx(0.2)]]
+
+    class Recorder:  # stands in for a CompiledModel: records the parameter values given
+        def parameter_values(self, n, *, fixed):
+            self.fixed = fixed
+            return fixed
+
+        def evaluate(self, values):
+            return {"total": np.zeros((len(values["pue"]), 1))}
+
+    X = sample.sample(problem, 64, calc_second_order=False, seed=1)
+    recorder = Recorder()
+    _evaluate(recorder, problem["names"], X, params)
+    np.testing.assert_array_equal(recorder.fixed["credit"], -X[:, 0])
+    np.testing.assert_array_equal(recorder.fixed["pue"], X[:, 1])
+    assert np.all(recorder.fixed["credit"] < 0)

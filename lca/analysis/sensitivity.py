@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lca.core.compiled import CompiledModel, Distribution, ParameterSpec
+from lca.analysis import SENSITIVITY_METHODS
+from lca.core.compiled import CompiledModel, ParameterSpec
+from lca.data.distributions import Uniform
 from lca.errors import InputError, Problem
 
 Bounds = dict[str, tuple[float, float]]
 #: The methods :func:`run` dispatches to.
-METHODS = ("oat", "morris", "sobol")
+METHODS = SENSITIVITY_METHODS  # one list, in lca.analysis (the CLI reads it there)
 
 
 def uncertain_parameters(model: CompiledModel, names: list[str] | None = None,
@@ -33,8 +35,8 @@ def uncertain_parameters(model: CompiledModel, names: list[str] | None = None,
                          field="--bounds") for n, (lo, hi) in bounds.items() if not lo < hi]
     if problems:
         raise InputError(problems)
-    found = {n: ParameterSpec(n, p.amount, None, Distribution(4, minimum=float(bounds[n][0]),
-                                                              maximum=float(bounds[n][1])))
+    found = {n: ParameterSpec(n, p.amount, None, Uniform(float(bounds[n][0]),
+                                                         float(bounds[n][1])))
              if n in bounds else p for n, p in free.items()
              if n in bounds or p.distribution is not None}
     if names is None:
@@ -75,51 +77,27 @@ def parse_range(text: str, field: str, usage: str
 
 def _salib_problem(params: list[ParameterSpec]) -> dict:
     """SALib problem with each parameter's own distribution."""
-    bounds, dists = [], []
-    for p in params:
-        d = p.distribution
-        if d.kind == 2:
-            bounds.append([d.loc, d.scale])
-            dists.append("lognorm")
-        elif d.kind == 3:
-            bounds.append([d.loc, d.scale])
-            dists.append("norm")
-        elif d.kind == 4:
-            bounds.append([d.minimum, d.maximum])
-            dists.append("unif")
-        else:  # triangular: SALib wants [lower, upper, peak as a fraction of the range]
-            span = d.maximum - d.minimum
-            bounds.append([d.minimum, d.maximum, (p.amount - d.minimum) / span])
-            dists.append("triang")
-    return {"num_vars": len(params), "names": [p.name for p in params], "bounds": bounds,
-            "dists": dists}
+    entries = [p.distribution.salib() for p in params]
+    return {"num_vars": len(params), "names": [p.name for p in params],
+            "bounds": [b for b, _ in entries], "dists": [d for _, d in entries]}
 
 
 def _evaluate(model: CompiledModel, names: list[str], X: np.ndarray,
               params: list[ParameterSpec] | None = None) -> np.ndarray:
-    """Totals for the parameter sets ``X`` (columns in ``names`` order); SALib samples a
-    lognormal as positive, so a stats_arrays ``negative`` lognormal is flipped here."""
-    flip = {p.name for p in params or () if p.distribution.kind == 2 and p.distribution.negative}
-    values = model.parameter_values(len(X), fixed={
-        n: -X[:, j] if n in flip else X[:, j] for j, n in enumerate(names)})
+    """Totals for the parameter sets ``X`` (columns in ``names`` order). With ``params``
+    (a sample of :func:`_salib_problem`), each column is first mapped back through its
+    distribution's ``from_salib`` (SALib samples a lognormal as positive: a stats_arrays
+    ``negative`` one is flipped there); without, ``X`` holds the values themselves."""
+    columns = [X[:, j] for j in range(len(names))]
+    if params is not None:
+        columns = [p.distribution.from_salib(c) for p, c in zip(params, columns)]
+    values = model.parameter_values(len(X), fixed=dict(zip(names, columns)))
     return model.evaluate(values)["total"]
 
 
 def _low_high(p: ParameterSpec) -> tuple[float, float]:
     """2.5 and 97.5 % quantiles of the parameter's distribution."""
-    from scipy import stats
-
-    d = p.distribution
-    if d.kind == 2:
-        q = stats.lognorm(s=d.scale, scale=np.exp(d.loc)).ppf([0.025, 0.975])
-        return tuple(-q[::-1]) if d.negative else tuple(q)
-    if d.kind == 3:
-        return tuple(stats.norm(d.loc, d.scale).ppf([0.025, 0.975]))
-    if d.kind == 4:
-        return tuple(stats.uniform(d.minimum, d.maximum - d.minimum).ppf([0.025, 0.975]))
-    span = d.maximum - d.minimum
-    return tuple(stats.triang((p.amount - d.minimum) / span, d.minimum, span)
-                 .ppf([0.025, 0.975]))
+    return p.distribution.interval(0.95)
 
 
 def oat(model: CompiledModel, params: list[str] | None = None, *,

@@ -14,9 +14,12 @@ import numpy as np
 from lca.core.compiled import CompiledModel
 
 #: Samples per random stream. Fixed, so results do not depend on how work is batched.
-#: 50,000 keeps the per-chunk Python overhead small: ~1 M samples/s on the reference chat
-#: service on 2 cores (benchmarks/sampling.py), against ~0.7 M/s with chunks of 10,000.
+#: 50,000 keeps the per-chunk Python overhead small (~1 M samples/s on the reference chat
+#: service on 2 cores against ~0.7 M/s with chunks of 10,000, before the scratch arrays
+#: and threads of 2026-11: now 1.8-4.4 M/s, see :class:`~lca.core.compiled.CompiledModel`).
 CHUNK = 50_000
+#: The most threads a local run uses by default (see :func:`run`'s ``threads``).
+THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -104,22 +107,25 @@ def chunk_seeds(seed: int | np.random.SeedSequence | None, n: int
 
 
 def evaluate_chunk(model: CompiledModel, size: int, seq: np.random.SeedSequence,
-                   background: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Sample and evaluate one chunk (what a worker runs)."""
+                   background: bool = False, out: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sample and evaluate one chunk (what a worker runs); ``out``: (total, by_stage)
+    arrays of the chunk's size to write into."""
     # derived, not spawned: spawning mutates the sequence, and a chunk must replay exactly
     params_seq, exchanges_seq, background_seq = (
         np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,))
         for k in (0, 1, 2))
-    out = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
+    scores = model.evaluate(model.parameter_values(size, seed=params_seq, uncertain=True),
                          uncertain_exchanges=True, seed=np.random.default_rng(exchanges_seq),
                          background=model.sample_background(size, background_seq)
-                         if background else None)
-    return out["total"], out["by_stage"]
+                         if background else None, out=out)
+    return scores["total"], scores["by_stage"]
 
 
 def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | None = None,
         progress: bool = False, scheduler: str | None = None, batch: int = 5 * CHUNK,
-        sink=None, background: bool = False) -> UncertaintyResult:
+        sink=None, background: bool = False, threads: int | None = None
+        ) -> UncertaintyResult:
     """``n`` Monte Carlo samples of ``model``.
 
     ``scheduler``: ``None``/``"local"`` in this process; ``"processes"`` a temporary
@@ -133,28 +139,35 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
 
     ``background``: also sample the background's uncertain entries (the model must be
     compiled with ``background_uncertainty=True``).
+
+    ``threads``: chunks evaluated at once in this process (local runs; default: the number
+    of cores, at most :data:`THREADS`). NumPy's draws and array arithmetic release the
+    GIL, so a second core nearly doubles the rate; each chunk keeps its own random stream
+    and place in the result, so the samples do not depend on it.
     """
     chunks = chunk_seeds(seed, n)
     if scheduler in (None, "local"):
-        iterator = chunks
-        if progress and n > 5 * CHUNK:
-            from tqdm import tqdm
-
-            iterator = tqdm(chunks, desc="Monte Carlo", unit="chunk")
-        # filled chunk by chunk: no list of parts to concatenate (one copy and half the
-        # peak memory less)
+        # filled chunk by chunk, in place: no list of parts to concatenate, no copies
         total = np.empty((n, len(model.spec.indicators)))
         by_stage = np.empty((0 if sink is not None else n, len(model.stage_names),
                              len(model.spec.indicators)))
-        first = 0
-        for size, seq in iterator:
-            part_total, part_stages = evaluate_chunk(model, size, seq, background)
-            total[first:first + size] = part_total
+        firsts = np.cumsum([0] + [size for size, _ in chunks])[:-1].tolist()
+
+        def one(first: int, size: int, seq: np.random.SeedSequence):
+            out = None if sink is not None else (total[first:first + size],
+                                                 by_stage[first:first + size])
+            return evaluate_chunk(model, size, seq, background, out=out)
+
+        done = _in_order(one, [(first, size, seq) for first, (size, seq) in zip(firsts, chunks)],
+                         threads)
+        if progress and n > 5 * CHUNK:
+            from tqdm import tqdm
+
+            done = tqdm(done, total=len(chunks), desc="Monte Carlo", unit="chunk")
+        for first, (part_total, part_stages) in zip(firsts, done):
             if sink is not None:
+                total[first:first + len(part_total)] = part_total
                 sink(first, part_total, part_stages)
-            else:
-                by_stage[first:first + size] = part_stages
-            first += size
     else:
         parts = _distributed(model, chunks, scheduler, max(1, batch // CHUNK), progress,
                              background)
@@ -163,6 +176,28 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
     det = model.evaluate(model.parameter_values(1))["total"][0]
     return UncertaintyResult(list(model.spec.indicators), list(model.stage_names), total,
                              by_stage, det, seed)
+
+
+def _in_order(func, items: list[tuple], threads: int | None):
+    """``func(*item)`` for each item, yielded in order; on up to ``threads`` threads, with
+    at most two items per thread in flight (a sink then still sees bounded memory)."""
+    import os
+
+    workers = min(THREADS, os.cpu_count() or 1) if threads is None else threads
+    if workers <= 1 or len(items) <= 1:
+        yield from (func(*item) for item in items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="lca-mc") as pool:
+        pending = deque()
+        for item in items:
+            pending.append(pool.submit(func, *item))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def evaluate_chunks(model: CompiledModel, chunks: list[tuple[int, np.random.SeedSequence]],

@@ -193,5 +193,6 @@ def parameters(database: str) -> list[dict]:
                      "uncertainty_type": int(d.get("uncertainty type") or 0),
                      "loc": d.get("loc"), "scale": d.get("scale"),
                      "minimum": d.get("minimum"), "maximum": d.get("maximum"),
+                     "negative": bool(d.get("negative", False)),
                      "comment": d.get("comment", "")})
     return sorted(rows, key=lambda r: r["name"])

@@ -14,20 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from lca.bw.writer import FLOW_TYPES
-from lca.core.compiled import (CompiledModel, Distribution, ExchangeSpec, ForegroundSpec,
-                               ParameterSpec)
+from lca.core.compiled import CompiledModel, ExchangeSpec, ForegroundSpec, ParameterSpec
+from lca.data.distributions import from_stats_arrays
+from lca.data.names import stage_of
 
 ENERGY = "energy_kwh"
-
-
-def _distribution(data: dict) -> Distribution | None:
-    kind = int(data.get("uncertainty type") or data.get("uncertainty_type") or 0)
-    if kind < 2:
-        return None
-    return Distribution(kind=kind, **{k: float(data[k]) for k in ("loc", "scale", "minimum",
-                                                                   "maximum")
-                                      if data.get(k) is not None and np.isfinite(data[k])},
-                        negative=bool(data.get("negative", False)))
 
 
 def foreground_spec(database: str, methods: dict[str, tuple], *,
@@ -54,9 +45,11 @@ def foreground_spec(database: str, methods: dict[str, tuple], *,
             exchanges.append(ExchangeSpec(consumer=i, kind=kind, target=target,
                                           amount=float(exc["amount"]),
                                           formula=exc.get("formula"),
-                                          distribution=_distribution(exc.as_dict()),
+                                          distribution=from_stats_arrays(exc.as_dict(),
+                                                                         exc["amount"]),
                                           sign=-1.0 if exc["type"] == "substitution" else 1.0))
-    params = [ParameterSpec(p.name, float(p.amount), p.formula or None, _distribution(p.data))
+    params = [ParameterSpec(p.name, float(p.amount), p.formula or None,
+                            from_stats_arrays(p.data, p.amount))
               for p in DatabaseParameter.select().where(DatabaseParameter.database == database)]
     act_params = [p for p in ActivityParameter.select().where(
         ActivityParameter.database == database) if not p.name.startswith("__dummy_")]
@@ -66,11 +59,11 @@ def foreground_spec(database: str, methods: dict[str, tuple], *,
             raise NotImplementedError(f"activity parameter '{p.name}' shadows another "
                                       "parameter; the compiled model has one namespace")
         params.append(ParameterSpec(p.name, float(p.amount), p.formula or None,
-                                    _distribution(p.data)))
+                                    from_stats_arrays(p.data, p.amount)))
     keys = sorted(targets, key=targets.get)
     scores, uncertainty = _unit_scores(keys, methods, background_uncertainty)
     return ForegroundSpec(activities=[a["code"] for a in acts],
-                          stages=[a.get("stage") or "other" for a in acts],
+                          stages=[stage_of(a.get("stage")) for a in acts],
                           production=production, exchanges=exchanges, parameters=params,
                           indicators=list(methods) + [ENERGY], unit_scores=scores,
                           background=keys, background_uncertainty=uncertainty)
@@ -79,7 +72,7 @@ def foreground_spec(database: str, methods: dict[str, tuple], *,
 def _unit_scores(keys: list[tuple], methods: dict[str, tuple], uncertainty: bool = False):
     """(len(keys), n_methods + 1): cumulative score per unit of each process, or the
     characterisation factor of each elementary flow; last column grid kWh. With
-    ``uncertainty``, also the background's :class:`BackgroundUncertainty` (else None)."""
+    ``uncertainty``, also the background's :class:`~lca.core.background.BackgroundUncertainty` (else None)."""
     import bw2data as bd
 
     from lca.bw.compute import Factorised
@@ -122,11 +115,14 @@ def _background_uncertainty(fac, D: np.ndarray, targets: np.ndarray, cfs: list[d
     for out_db, out_code, in_db, in_code, typ, data in ED.select(
             ED.output_database, ED.output_code, ED.input_database, ED.input_code, ED.type,
             ED.data).where(ED.output_database.in_(sorted(dbs))).tuples():
-        dist = _distribution(data) if typ in ("biosphere", "technosphere") else None
+        if typ not in ("biosphere", "technosphere"):
+            continue
+        amount = float(np.float32(data["amount"]))  # as stored: a triangular's mode
+        dist = from_stats_arrays(data, amount)
         col = dicts.activity.get(ids.get((out_db, out_code)))
         if dist is None or col is None:
             continue
-        amount, source = float(np.float32(data["amount"])), ids[(in_db, in_code)]
+        source = ids[(in_db, in_code)]
         name = f"{out_db}|{out_code} <- {in_db}|{in_code}"
         if typ == "biosphere":
             b.append((col, [cf.get(source, 0.0) for cf in cfs] + [0.0], amount, dist, name))

@@ -2,14 +2,14 @@
 
 bw2calc's Monte Carlo draws new values for every matrix entry and factorises the whole
 technosphere again at each iteration (2.85 it/s at 20,000 processes with UMFPACK here,
-DESIGN.md section 3.9). Sampled matrices stay close to the mean one, so the mean matrix's
-LU factorisation is an excellent preconditioner: each sample is solved by preconditioned
-Richardson iteration, x += LU_mean^-1 (f - A_s x), started from the mean solution, which
-converges in 5-7 iterations for lognormal sigma 0.2 at 20,000 processes (one sparse
-mat-vec and one pair of triangular solves each). SuperLU factorises A^T much faster than A
-on ecoinvent-like matrices (2.2 s vs 19 s at 20,000 processes here), so A^T is factorised
-and solved transposed. Written here because bw2calc has no warm-started iterative Monte
-Carlo; a sample that does not converge falls back to a direct solve.
+docs/DESIGN.md section 3.9). Sampled matrices stay close to the mean one, so the mean
+matrix's LU factorisation is an excellent preconditioner: each sample is solved by
+preconditioned Richardson iteration, x += LU_mean^-1 (f - A_s x), started from the mean
+solution, which converges in 5-7 iterations for lognormal sigma 0.2 at 20,000 processes
+(one sparse mat-vec and one pair of triangular solves each). SuperLU factorises A^T much
+faster than A on ecoinvent-like matrices (2.2 s vs 19 s at 20,000 processes here), so A^T
+is factorised and solved transposed. Written here because bw2calc has no warm-started
+iterative Monte Carlo; a sample that does not converge falls back to a direct solve.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ class BackgroundUncertainty:
     is certain); uncertain biosphere entries ``b_cols`` (activity), ``b_cf`` (U, n_ind)
     (factor of the entry's flow for each indicator), ``b_amount`` and ``b_dist``; uncertain
     technosphere entries ``a_rows``, ``a_cols``, ``a_amount`` (as stored, inputs positive)
-    and ``a_dist``. Production and substitution exchanges are taken as certain, and the
+    and ``a_dist`` (:mod:`lca.data.distributions` objects; a triangular one peaks at the
+    stored amount). Production and substitution exchanges are taken as certain, and the
     energy indicator's direct term (grid output) does not follow a sampled diagonal.
 
     With only biosphere entries uncertain the supply of every activity is fixed and scores
@@ -147,16 +148,16 @@ class BackgroundUncertainty:
 
     def draw(self, n: int, seed: np.random.Generator | np.random.SeedSequence
              ) -> tuple[np.ndarray, np.ndarray]:
-        """(n, U_b) biosphere and (n, U_a) technosphere entry values, each entry its own
-        stats_arrays distribution around the stored amount. From a SeedSequence each entry
-        draws from a stream keyed by its name, so two services sharing a background entry
-        draw the same values (common random numbers)."""
+        """(n, U_b) biosphere and (n, U_a) technosphere entry values, each entry drawn from
+        its own distribution. From a SeedSequence each entry draws from a stream keyed by its
+        name, so two services sharing a background entry draw the same values (common random
+        numbers)."""
         from lca.core.compiled import _stream
 
         def values(dists, amounts, names):
             out = np.empty((n, len(amounts)))
-            for u, (d, a) in enumerate(zip(dists, amounts)):
-                out[:, u] = d.sample(a, n, _stream(seed, names[u]) if names else seed)
+            for u, d in enumerate(dists):
+                out[:, u] = d.sample(n, _stream(seed, names[u]) if names else seed)
             return out
 
         return (values(self.b_dist, self.b_amount, self.b_names),

@@ -189,8 +189,11 @@ class Triangular(Distribution):
     def support(self):
         return (self.low, self.high)
 
-    def salib(self):  # SALib: [lower, upper, peak as a fraction of the range]
-        return [self.low, self.high, (self.mode - self.low) / (self.high - self.low)], "triang"
+    def salib(self):
+        # SALib: [lower, upper, peak as a fraction of the range]; it refuses a peak of
+        # exactly 1 (a mode at the maximum), so that one is taken a rounding step below
+        peak = (self.mode - self.low) / (self.high - self.low)
+        return [self.low, self.high, min(peak, math.nextafter(1.0, 0.0))], "triang"
 
     def describe(self):
         return f"triangular {self.low:.4g}-{self.high:.4g}, mode {self.mode:.4g}"
@@ -232,5 +235,6 @@ def from_stats_arrays(data: dict, amount: float | None = None) -> Distribution |
         low, high = num("minimum"), num("maximum")
         mode = float(amount) if amount is not None else num("loc")
         return Triangular(low, min(max(mode, low), high), high)
-    raise ValueError(f"unsupported stats_arrays uncertainty type {kind}; "
-                     "supported: 2 lognormal, 3 normal, 4 uniform, 5 triangular")
+    raise ValueError(f"stats_arrays uncertainty type {kind} is not supported; supported: "
+                     "0/1 none, 2 lognormal, 3 normal, 4 uniform, 5 triangular. Give the "
+                     "record one of these distributions (or none)")

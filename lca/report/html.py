@@ -339,19 +339,11 @@ def _assumptions(s: ServiceData) -> str:
 
 
 def _distribution(p: dict) -> str:
-    kind = p.get("uncertainty_type") or 0
-    if kind == 2:
-        import math
+    """The parameter's distribution in words (a triangular one peaks at its amount)."""
+    from lca.data.distributions import from_stats_arrays
 
-        return f"lognormal, GSD {math.exp(2 * float(p['scale'])):.3g}" if p.get("scale") \
-            else "lognormal"
-    if kind == 3:
-        return f"normal, sd {num(float(p['scale']))}"
-    if kind == 4:
-        return f"uniform {num(float(p['minimum']))}-{num(float(p['maximum']))}"
-    if kind == 5:
-        return f"triangular {num(float(p['minimum']))}-{num(float(p['maximum']))}"
-    return ""
+    dist = from_stats_arrays(p, p.get("amount"))
+    return dist.describe() if dist is not None else ""
 
 
 def _results(s: ServiceData) -> str:
