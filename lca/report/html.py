@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import time
+from functools import partial
 from pathlib import Path
 
 from lca.report import plots
@@ -99,16 +100,17 @@ def render(data: ReportData, *, progress: bool = False, started: float | None = 
 
 class _Figures:
     """Collects the report's figures and renders them to inline SVG with ids unique on the
-    page. Each call returns a placeholder; :meth:`fill` renders every figure and puts the
-    SVG in its place. Rendering (matplotlib's layout and SVG writing: ~0.3 s a figure, three
-    quarters of a report's time) runs on every core: forked workers inherit the built
-    figures, so nothing is pickled but the SVG text that comes back."""
+    page. Each call takes a figure *maker* (a callable returning a matplotlib Figure) and
+    returns a placeholder; :meth:`fill` makes and renders every figure and puts the SVG in
+    its place. Making and rendering (layout and SVG writing, ~0.3 s a figure: most of a
+    report's time) run on every core: forked workers inherit the makers and their data, so
+    nothing is pickled but the SVG text that comes back."""
 
     def __init__(self, bar):
         self.bar, self.pending = bar, []
 
-    def __call__(self, fig, caption: str = "") -> str:
-        self.pending.append((fig, caption))
+    def __call__(self, make, caption: str = "") -> str:
+        self.pending.append((make, caption))
         return f"\x00figure-{len(self.pending)}\x00"
 
     def fill(self, html_text: str) -> str:
@@ -120,7 +122,7 @@ class _Figures:
         return re.sub("\x00figure-(\\d+)\x00", lambda m: out[int(m.group(1)) - 1], html_text)
 
 
-_TO_RENDER: list = []  # the figures a forked worker renders (inherited, never pickled)
+_TO_RENDER: list = []  # the figure makers a forked worker runs (inherited, never pickled)
 
 
 def _svg(index: int) -> tuple[int, str]:
@@ -128,13 +130,23 @@ def _svg(index: int) -> tuple[int, str]:
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "genai-lca"}):
-        _TO_RENDER[index].savefig(buf, format="svg", metadata={"Date": None})
+        _TO_RENDER[index]().savefig(buf, format="svg", metadata={"Date": None})
     return index, buf.getvalue()
 
 
+def _warm_up() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1), layout="tight")
+    ax = fig.subplots()
+    ax.barh(["a"], [1.0])
+    ax.set_title("genai-lca")
+    fig.savefig(io.StringIO(), format="svg")
+
+
 def _render_all(figures: list, bar) -> list[str]:
-    """SVG text of each figure, in order: on forked workers where the platform forks and
-    there is more than one core, else here."""
+    """SVG text of the figure each maker of ``figures`` makes, in order: on forked workers
+    where the platform forks and there is more than one core, else here."""
     import multiprocessing
 
     _TO_RENDER[:] = figures
@@ -142,6 +154,7 @@ def _render_all(figures: list, bar) -> list[str]:
     workers = min(os.cpu_count() or 1, 4, len(figures))
     try:
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _warm_up()  # font and text caches loaded once, here, and inherited by workers
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for i, svg in pool.imap_unordered(_svg, range(len(figures))):
                     out[i] = svg
@@ -237,7 +250,7 @@ def _summary(data: ReportData, fig) -> str:
     pre = "; ".join(f"{_esc(s.result.service)}: " + ", ".join(
         f"{_esc(s.result.indicators[k].label.lower())} {100 * v:.0f} %"
         for k, v in s.contributions.precharacterised_share.items()) for s in services)
-    fig_html = fig(plots.stage_contributions_figure([s.result for s in services]),
+    fig_html = fig(partial(plots.stage_contributions_figure, [s.result for s in services]),
                    "Contributions by lifecycle stage per functional unit; one bar per service.")
     return (f"<header><h1>Life-cycle assessment: {_esc(' vs '.join(names))}</h1>"
             f"<p class='meta'>genai-lca {_esc(_version())} &middot; {' &middot; '.join(meta)}</p>"
@@ -279,12 +292,12 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
         out.append(heading)
         for key in keys:
             out.append(_contrib_table(s, key, what))
-            out.append(fig(figure(s.contributions, key, labels=labels, per=per)))
+            out.append(fig(partial(figure, s.contributions, key, labels=labels, per=per)))
     out.append("<h3>Climate change through the service graph</h3>")
     for key in ("climate_change",):  # one graph: each costs ~0.5-1 s to draw
         if key in keys:
-            out.append(fig(plots.impact_graph_figure(s.graph, s.contributions.edges, key,
-                                                     labels=labels, per=per),
+            out.append(fig(partial(plots.impact_graph_figure, s.graph, s.contributions.edges,
+                                   key, labels=labels, per=per),
                            "Link width: impact carried from supplier to consumer; percentages "
                            "are shares of the total."))
     if s.uncertainty is not None:
@@ -297,8 +310,8 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
         for spec, base, frame in s.sweeps:
             unit = next((p["unit"] for p in s.contributions.parameters
                          if p["name"] == spec.parameter), "")
-            out.append(fig(plots.sweep_figure(frame, labels=labels, per=per,
-                                              parameter_unit=unit, base=base)))
+            out.append(fig(partial(plots.sweep_figure, frame, labels=labels, per=per,
+                                   parameter_unit=unit, base=base)))
     out.append(_quality(s))
     out.append(_provenance(s))
     return "".join(out)
@@ -393,7 +406,8 @@ def _uncertainty(data: ReportData, s: ServiceData, labels, per, fig) -> str:
            _table(["indicator", "deterministic", "mean", "median", "2.5 %", "97.5 %", "sd",
                    "converged"], rows, numeric=set(range(1, 7))))
     if data.comparison is None:
-        out += fig(plots.distribution_figure({s.result.service: u}, labels=labels, per=per))
+        out += fig(partial(plots.distribution_figure, {s.result.service: u}, labels=labels,
+                           per=per))
     return out
 
 
@@ -410,8 +424,8 @@ def _sensitivity(data: ReportData, s: ServiceData, labels, per, fig) -> str:
         col = {"oat": "swing", "morris": "mu_star", "sobol": "ST"}[method]
         if rows.empty or not rows[col].abs().sum():
             continue
-        out.append(fig(plots.sensitivity_figure(s.sensitivity, key, method=method,
-                                                labels=labels, per=per)))
+        out.append(fig(partial(plots.sensitivity_figure, s.sensitivity, key, method=method,
+                               labels=labels, per=per)))
     return "".join(out)
 
 
@@ -473,6 +487,6 @@ def _comparison(data: ReportData, fig) -> str:
             "make.</p>" +
             _table(["A", "B", "indicator", "P(A < B)", "A/B deterministic", "A/B median",
                     "A/B 95 %"], rows, numeric={3, 4, 5, 6}) +
-            fig(plots.comparison_figure(cmp, labels=labels)) +
-            fig(plots.distribution_figure(dict(zip(cmp.names, cmp.results)), labels=labels,
-                                          per=per)))
+            fig(partial(plots.comparison_figure, cmp, labels=labels)) +
+            fig(partial(plots.distribution_figure, dict(zip(cmp.names, cmp.results)),
+                        labels=labels, per=per)))
