@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -146,14 +147,15 @@ def _warm_up() -> None:
 
 def _render_all(figures: list, bar) -> list[str]:
     """SVG text of the figure each maker of ``figures`` makes, in order: on forked workers
-    where the platform forks and there is more than one core, else here."""
+    on Linux with more than one core, else here."""
     import multiprocessing
 
     _TO_RENDER[:] = figures
     out: list[str] = [""] * len(figures)
     workers = min(os.cpu_count() or 1, 4, len(figures))
     try:
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # fork only on Linux: macOS's system libraries are not fork-safe once loaded
+        if workers > 1 and sys.platform.startswith("linux"):
             _warm_up()  # font and text caches loaded once, here, and inherited by workers
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for i, svg in pool.imap_unordered(_svg, range(len(figures))):
