@@ -122,6 +122,22 @@ pd.DataFrame({"per request": {i.label: i.total for i in result.indicators.values
               "per 1,000 output tokens": {i.label: i.total
                                           for i in per_tokens.indicators.values()}})'''),
     ("md", '''\
+## One prepared service, many questions
+
+`api.prepare(SERVICE)` returns the service ready to compute: the file is read, built and
+written into the project once, and each verb (`assess`, `contributions`, `compile`,
+`uncertainty`, `sensitivity`, `graph`, `export`) computes on it. Results are remembered
+per functional unit and kept in a cache keyed on the content of every input (the service
+file, the background and method files, the package), so asking again, even from a new
+process, costs nothing until one of them, or the Brightway project itself, changes. The
+`api.assess` calls above already went through it.'''),
+    ("code", '''\
+svc = api.prepare(SERVICE)
+print(svc, "->", svc.database)
+svc.assess("1k-output-tokens") is svc.assess("1k-output-tokens")   # the same result object'''),
+    ("code", '''\
+svc.contributions(top=5).processes.head(6)'''),
+    ("md", '''\
 ## The service graph
 
 genai-lca writes the service as Brightway activities, one per stage and sub-stage, whose

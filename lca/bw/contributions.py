@@ -37,7 +37,7 @@ class Contributions:
     to its total); ``precharacterised_share``: indicator -> fraction of the total (0-1)
     resting on pre-characterised flows; ``source_uses``: source id -> number of exchanges
     with non-zero flow that cite it; ``parameters`` and ``sources`` (records with citation,
-    year, licence, url) are filled in by :func:`lca.api.contributions`.
+    year, licence, url) are filled in by :meth:`lca.prepared.PreparedService.contributions`.
     """
 
     totals: dict[str, float]
