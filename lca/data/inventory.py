@@ -97,7 +97,7 @@ class ResolvedDatabase:
 
 def read_table(path: Path) -> list[dict[str, str]]:
     """Rows of a sourced data table (CSV with a header) as dicts of strings."""
-    return list(csv.DictReader(_csv_lines(read_text(path))))
+    return [row for _, row in _CSVRows(read_text(path))]
 
 
 def table_digest(folder: Path, builder: str | Path | None = None) -> str:
@@ -182,16 +182,31 @@ def _schema_problem(path: Path, raw: dict, err: dict) -> Problem:
         dataset = str(act.get("code") or act.get("name") or f"activity #{loc[1] + 1}")
         loc = loc[2:]
     got = err.get("input")
-    got_text = "" if isinstance(got, dict) or got is None else f"; got {got!r}"
+    got_repr = repr(got) if len(repr(got)) <= 60 else repr(got)[:40] + "..."
+    got_text = "" if isinstance(got, dict) or got is None else f"; got {got_repr}"
     msg = err["msg"].removeprefix("Value error, ")
+    if msg.endswith(got_text.removeprefix(";")) or msg.endswith(f"got {got}"):
+        got_text = ""  # the validator's message already says what it found
     return Problem(msg + got_text, file=str(path), dataset=dataset,
                    field=".".join(map(str, loc)) or None)
 
 
-def _csv_lines(text: str) -> list[str]:
-    """The lines of a CSV table with comment lines (first non-blank character ``#``)
-    blanked, so that the CSV reader skips them and line numbers stay those of the file."""
-    return ["" if line.lstrip().startswith("#") else line for line in text.splitlines()]
+class _CSVRows:
+    """A CSV table's header and rows with their line numbers in the file. Comment lines
+    (first non-blank character ``#``) and blank lines are skipped, before the header too."""
+
+    def __init__(self, text: str):
+        lines = ["" if x.lstrip().startswith("#") else x for x in text.splitlines()]
+        self.skipped = next((i for i, x in enumerate(lines) if x.strip()), len(lines))
+        self.reader = csv.DictReader(lines[self.skipped:])
+
+    @property
+    def fieldnames(self) -> list[str]:
+        return list(self.reader.fieldnames or ())
+
+    def __iter__(self):
+        for row in self.reader:
+            yield self.reader.line_num + self.skipped, row
 
 
 def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
@@ -200,14 +215,13 @@ def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
     except InputError as exc:
         problems += exc.problems
         return
-    reader = csv.DictReader(_csv_lines(text))
+    reader = _CSVRows(text)
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        rows = list(reader)
     except csv.Error as exc:
-        problems.append(Problem(f"is not a valid CSV table at line {reader.line_num}: {exc}",
-                                file=str(path)))
+        problems.append(Problem(f"is not a valid CSV table: {exc}", file=str(path)))
         return
-    header = set(reader.fieldnames or ())
+    header = set(reader.fieldnames)
     unknown = header - _CSV_FIELDS
     if unknown or not {"database", "activity"} <= header:
         problems.append(Problem(f"CSV exchange table needs columns 'database', 'activity' and "

@@ -51,8 +51,8 @@ UNCERTAINTY_IDS = {"undefined": 0, "none": 1, "lognormal": 2, "normal": 3, "unif
 def _not_bool(value):
     """YAML reads ``true``/``yes`` as booleans and pydantic turns them into 1.0: refuse."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a number; got the boolean {value} (YAML reads true, "
-                         "false, yes, no, on and off as booleans)")
+        raise ValueError("expected a number, not a boolean (YAML reads true, false, yes, "
+                         "no, on and off as booleans)")
     return value
 
 

@@ -52,7 +52,8 @@ class FunctionalUnit(BaseModel):
     @classmethod
     def amount_as_text(cls, v):
         if isinstance(v, bool):
-            raise ValueError(f"expected a number or a formula; got the boolean {v}")
+            raise ValueError("expected a number or a formula, not a boolean (YAML reads "
+                             "true, false, yes, no, on and off as booleans)")
         return repr(float(v)) if isinstance(v, (int, float)) else v
 
 
@@ -68,8 +69,8 @@ class ServiceMeta(BaseModel):
     @classmethod
     def id_is_slug(cls, v: str) -> str:
         if len(v) > MAX_ID_LENGTH:  # it names a database, a cache entry and report files
-            raise ValueError(f"service id '{v[:20]}...' is {len(v)} characters long; "
-                             f"at most {MAX_ID_LENGTH} are allowed")
+            raise ValueError(f"a service id is at most {MAX_ID_LENGTH} characters long; "
+                             f"this one has {len(v)}")
         if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", v):
             raise ValueError(f"service id '{v}' must use lower-case letters, digits and '-'")
         return v
