@@ -249,8 +249,8 @@ def test_issue_12_duplicate_functional_unit_ids(tmp_path, project, capsys):
     bad = _write(tmp_path, "fu.yaml", _replaced(SERVICE, "{id: service-year,",
                                                 "{id: request,"))
     assert _refused(project, capsys, bad).strip() == (
-        f"error: {bad}: functional unit id(s) declared more than once: request; each id must "
-        "be unique")
+        f"error: {bad}: field 'functional_units': functional unit id(s) declared more than "
+        "once: request; each id must be unique")
 
 
 def test_issue_12_triangular_mode_outside_bounds(tmp_path, project, capsys):

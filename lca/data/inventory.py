@@ -183,7 +183,9 @@ def _schema_problem(path: Path, raw: dict, err: dict) -> Problem:
         loc = loc[2:]
     got = err.get("input")
     got_repr = repr(got) if len(repr(got)) <= 60 else repr(got)[:40] + "..."
-    got_text = "" if isinstance(got, dict) or got is None else f"; got {got_repr}"
+    records = isinstance(got, dict) or isinstance(got, list) and any(
+        isinstance(x, dict) for x in got)  # whole records say nothing on one line
+    got_text = "" if records or got is None else f"; got {got_repr}"
     msg = err["msg"].removeprefix("Value error, ")
     if msg.endswith(got_text.removeprefix(";")) or msg.endswith(f"got {got}"):
         got_text = ""  # the validator's message already says what it found

@@ -177,14 +177,15 @@ class ServiceFile(BaseModel):
             raise ValueError("a service written as activities must declare 'functional_units'")
         return self
 
-    @model_validator(mode="after")
-    def functional_unit_ids_are_unique(self):
-        ids = [fu.id for fu in self.functional_units]
+    @field_validator("functional_units")
+    @classmethod
+    def functional_unit_ids_are_unique(cls, units: list[FunctionalUnit]):
+        ids = [fu.id for fu in units]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"functional unit id(s) declared more than once: "
                              f"{', '.join(twice)}; each id must be unique")
-        return self
+        return units
 
     @property
     def database(self) -> str:
