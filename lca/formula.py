@@ -16,6 +16,8 @@ arithmetic subset (asteval, used by Brightway, is a full Python interpreter).
 from __future__ import annotations
 
 import ast
+import builtins
+import keyword
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -33,7 +35,7 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
+    # ast.Pow: _real_power, set below
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
@@ -47,9 +49,53 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": lambda *a: _fold(np.minimum, a), "max": lambda *a: _fold(np.maximum, a),
     "ceil": np.ceil, "floor": np.floor,
 }
+#: How many arguments each function takes: (at least, at most; None: no limit). NumPy's
+#: ufuncs take a second positional argument (``out``), so arity is checked here, at
+#: validation, not left to a TypeError at evaluation.
+ARITY: dict[str, tuple[int, int | None]] = {
+    **dict.fromkeys(("abs", "sqrt", "exp", "log", "log10", "ceil", "floor"), (1, 1)),
+    "min": (1, None), "max": (1, None)}
 #: Named constants a formula may use.
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+#: Names a parameter may not take: the formula functions and constants, and Python's
+#: keywords and builtins, which Brightway's formula interpreter (asteval, through
+#: bw2parameters) defines, so a parameter ``id`` or ``print`` would not mean the same there.
+RESERVED: frozenset[str] = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | frozenset(
+    n for n in dir(builtins) if not n.startswith("_")) | frozenset(keyword.kwlist) \
+    | frozenset(keyword.softkwlist)
 _MAX_LENGTH = 2000
+#: Deepest nesting of operations a formula may have. Evaluation recurses once per level
+#: (twice through a call), and Python stops at 1,000 frames: "1+1+...+1" with 999 terms
+#: ended in RecursionError (issue 12). 200 levels leave room for the callers' frames.
+MAX_DEPTH = 200
+
+
+class _NotReal(FloatingPointError):
+    """A power with no real value; a FloatingPointError so that every evaluator (this
+    module's and :mod:`lca.core.compiled`'s) reports it as a :class:`FormulaError`."""
+
+
+def _real_power(base, exponent):
+    """``base ** exponent``, refusing a complex result: Python gives ``(-8.0) ** 0.5`` as a
+    complex number (NumPy arrays give NaN, which ``np.errstate(all="raise")`` refuses)."""
+    out = base ** exponent
+    if isinstance(out, complex):
+        raise _NotReal(f"{base!r} ** {exponent!r} is not a real number (a negative number "
+                       "raised to a fractional power)")
+    return out
+
+
+_BINARY[ast.Pow] = _real_power
+
+
+def reserved_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a parameter, or None when it can."""
+    if name not in RESERVED:
+        return None
+    return (f"'{name}' is a reserved name: formulas use the functions and constants "
+            f"{', '.join(sorted(set(FUNCTIONS) | set(CONSTANTS)))}, and Brightway's formula "
+            "interpreter defines Python's keywords and builtins (id, print, sum, round, "
+            "...); choose another name")
 
 
 def _fold(func: Callable[[Any, Any], Any], args: tuple) -> Any:
@@ -103,13 +149,40 @@ def _parse(text: str) -> ast.Expression:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise FormulaError(text, f"is not valid arithmetic ({exc.msg})") from None
+    except (RecursionError, MemoryError):
+        raise FormulaError(_short(text), f"is nested too deeply (more than {MAX_DEPTH} "
+                           "levels); split it into parameters") from None
+    depth = _depth(tree)
+    if depth > MAX_DEPTH:
+        raise FormulaError(_short(text), f"is nested {depth} levels deep (more than "
+                           f"{MAX_DEPTH}); split it into parameters")
     nodes = list(ast.walk(tree))
     for node in nodes:  # refuse forbidden constructs first: they explain the most
         if type(node) in _REFUSED:
             raise FormulaError(text, f"uses {_REFUSED[type(node)]}, which is not allowed; {_HELP}")
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     for node in nodes:
         _check(node, text)
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
+            raise FormulaError(text, f"uses the function {node.id!r} as a value; call it on "
+                               f"its argument, e.g. {node.id}(x)")
     return tree
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:40] + "..."
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of ``tree``, without recursion (the tree may be deep)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node)
+                     if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop,
+                                               ast.cmpop)))
+    return deepest
 
 
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp,
@@ -141,6 +214,12 @@ def _check(node: ast.AST, text: str) -> None:
         if node.keywords:
             raise FormulaError(text, f"passes keyword arguments to {node.func.id!r}; "
                                "only positional arguments are allowed")
+        low, high = ARITY[node.func.id]
+        if not low <= len(node.args) <= (high if high is not None else len(node.args)):
+            takes = (f"exactly {low}" if low == high else f"at least {low}" if high is None
+                     else f"{low} to {high}")
+            raise FormulaError(text, f"calls {node.func.id!r} with {len(node.args)} "
+                               f"argument(s); it takes {takes}")
     if not isinstance(node, _ALLOWED_NODES):
         what = _REFUSED.get(type(node), type(node).__name__)
         raise FormulaError(text, f"uses {what}, which is not allowed; {_HELP}")

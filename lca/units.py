@@ -64,6 +64,7 @@ def parse_unit(text: str):
     if not isinstance(text, str):
         raise UnitError("a unit name", repr(text), "units are written as text")
     key = text.strip()
+    _check_size(text, key)
     expr = CANONICAL.get(key) or _ALIASES.get(key.lower()) or key
     try:
         return registry().parse_units(expr)
@@ -75,6 +76,30 @@ def parse_unit(text: str):
         raise UnitError("a known unit", text,
                         f"not understood ({type(exc).__name__}); use e.g. "
                         "'kilowatt hour', 'kWh', 'kilogram', 'cubic meter', 'unit'") from None
+
+
+#: Longest unit text; "kilogram CO2-Eq / kilowatt hour" is 31 characters.
+MAX_UNIT_LENGTH = 100
+_POWER = re.compile(r"\*\*|\^")
+#: What may follow a power sign: a small plain number ("m**3", "s^-1"), not another power.
+_EXPONENT = re.compile(r"\s*\(?\s*[-+]?\d{1,2}(\.\d{1,3})?\s*\)?(?!\s*(\*\*|\^|\d|\.))")
+
+
+def _check_size(text: str, key: str) -> None:
+    """Refuse unit texts that pint would take unbounded time over, before pint sees them.
+
+    pint evaluates the numbers of a unit expression: "kg * 9**9**9" computes a
+    370-million-digit integer (minutes of CPU, while the writer holds the project's lock;
+    issue 12). So a unit is at most ``MAX_UNIT_LENGTH`` characters, and a power is a plain
+    number of at most two digits, not itself raised to a power.
+    """
+    if len(key) > MAX_UNIT_LENGTH:
+        raise UnitError("a known unit", text[:40] + "...",
+                        f"{len(key)} characters long; at most {MAX_UNIT_LENGTH} are allowed")
+    for sign in _POWER.finditer(key):
+        if not _EXPONENT.match(key, sign.end()):
+            raise UnitError("a known unit", text, "a power must be a plain number of at "
+                            "most two digits, e.g. 'm**3' or 's^-1'")
 
 
 def _expression(key: str) -> str:

@@ -89,8 +89,13 @@ def test_lifetime_halves_embodied(base, data_dir, tmp_path):
     """Hardware lifetime 5 -> 10 years: every time-share of manufacture and end of life / 2."""
     from lca.api import assess
 
-    new = assess(_variant(tmp_path, "hardware_lifetime_years, amount: 5,",
-                          "hardware_lifetime_years, amount: 10,", "life"), data_dir=data_dir)
+    # the triangular bounds move with the mode: a mode outside them is refused (issue 12)
+    new = assess(_variant(tmp_path, "hardware_lifetime_years, amount: 5, unit: year, source: "
+                          "hyperscaler-depreciation-2024,\n     uncertainty: {type: triangular, "
+                          "minimum: 3, maximum: 6}}",
+                          "hardware_lifetime_years, amount: 10, unit: year, source: "
+                          "hyperscaler-depreciation-2024,\n     uncertainty: {type: triangular, "
+                          "minimum: 6, maximum: 12}}", "life"), data_dir=data_dir)
     for key, ind in new.indicators.items():
         old = base.indicators[key].by_stage.get("manufacture", 0.0)
         assert ind.by_stage.get("manufacture", 0.0) == pytest.approx(old / 2, rel=1e-6, abs=1e-18)

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lca.data import parse_yaml
+import numpy as np
+
+from lca.data import parse_yaml, read_text
 from pydantic import ValidationError
 
-from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
+from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty, \
+    check_mode
 from lca.data.sources import Source
 from lca.errors import FormulaError, InputError, Problem, UnitError
 from lca.formula import Formula
@@ -94,8 +97,7 @@ class ResolvedDatabase:
 
 def read_table(path: Path) -> list[dict[str, str]]:
     """Rows of a sourced data table (CSV with a header) as dicts of strings."""
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return [row for _, row in _CSVRows(read_text(path))]
 
 
 def table_digest(folder: Path, builder: str | Path | None = None) -> str:
@@ -146,13 +148,14 @@ def _is_inventory_yaml(path: Path) -> bool:
 
 def _is_exchange_table(path: Path) -> bool:
     """Folders may hold data tables: only CSVs whose header starts ``database,activity``."""
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        return fh.readline().replace(" ", "").startswith("database,activity")
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        line = next((x for x in fh if not x.lstrip().startswith("#")), "")
+    return line.replace(" ", "").startswith("database,activity")
 
 
 def _read_yaml(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
-    text = path.read_text(encoding="utf-8")
     try:
+        text = read_text(path)
         raw = parse_yaml(text, path)
     except InputError as exc:
         problems += exc.problems
@@ -174,20 +177,53 @@ def _schema_problem(path: Path, raw: dict, err: dict) -> Problem:
     dataset = None
     if len(loc) >= 2 and loc[0] == "activities" and isinstance(loc[1], int):
         acts = raw.get("activities") or []
-        act = acts[loc[1]] if loc[1] < len(acts) else {}
-        dataset = act.get("code") or act.get("name") or f"activity #{loc[1] + 1}"
+        act = acts[loc[1]] if isinstance(acts, list) and loc[1] < len(acts) else {}
+        act = act if isinstance(act, dict) else {}  # e.g. a list of strings (issue 12)
+        dataset = str(act.get("code") or act.get("name") or f"activity #{loc[1] + 1}")
         loc = loc[2:]
     got = err.get("input")
-    got_text = "" if isinstance(got, dict) or got is None else f"; got {got!r}"
+    got_repr = repr(got) if len(repr(got)) <= 60 else repr(got)[:40] + "..."
+    records = isinstance(got, dict) or isinstance(got, list) and any(
+        isinstance(x, dict) for x in got)  # whole records say nothing on one line
+    got_text = "" if records or got is None else f"; got {got_repr}"
     msg = err["msg"].removeprefix("Value error, ")
+    if msg.endswith(got_text.removeprefix(";")) or msg.endswith(f"got {got}"):
+        got_text = ""  # the validator's message already says what it found
     return Problem(msg + got_text, file=str(path), dataset=dataset,
                    field=".".join(map(str, loc)) or None)
 
 
+class _CSVRows:
+    """A CSV table's header and rows with their line numbers in the file. Comment lines
+    (first non-blank character ``#``) and blank lines are skipped, before the header too."""
+
+    def __init__(self, text: str):
+        lines = ["" if x.lstrip().startswith("#") else x for x in text.splitlines()]
+        self.skipped = next((i for i, x in enumerate(lines) if x.strip()), len(lines))
+        self.reader = csv.DictReader(lines[self.skipped:])
+
+    @property
+    def fieldnames(self) -> list[str]:
+        return list(self.reader.fieldnames or ())
+
+    def __iter__(self):
+        for row in self.reader:
+            yield self.reader.line_num + self.skipped, row
+
+
 def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
-    text = path.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    header = set(rows[0]) if rows else set()
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        problems += exc.problems
+        return
+    reader = _CSVRows(text)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        problems.append(Problem(f"is not a valid CSV table: {exc}", file=str(path)))
+        return
+    header = set(reader.fieldnames)
     unknown = header - _CSV_FIELDS
     if unknown or not {"database", "activity"} <= header:
         problems.append(Problem(f"CSV exchange table needs columns 'database', 'activity' and "
@@ -196,7 +232,12 @@ def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
                                 file=str(path)))
         return
     inv.csv_digests[str(path)] = hashlib.sha256(text.encode()).hexdigest()
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
+        if None in row:  # more fields than the header names
+            problems.append(Problem(f"row has {len(reader.fieldnames) + len(row[None])} "
+                                    f"fields; the header names {len(reader.fieldnames)}",
+                                    file=f"{path}:{i}", dataset=row.get("activity")))
+            continue
         row = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
         unc = {k: _num(row.pop(k)) for k in ("scale", "gsd", "minimum", "maximum") if k in row}
         utype = row.pop("uncertainty", None)
@@ -359,7 +400,23 @@ def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, A
         elif _is_lifetime(p) and not v > 0:
             ctx.problem(f"a lifetime must be positive; got {v:g} {p.unit or ''}".rstrip(),
                         path, scope, fld)
+        if v is not None and np.ndim(v) == 0 and math.isfinite(v):
+            _mode_ok(p.uncertainty, v, path, scope, f"{fld}.uncertainty", ctx)
     return values, invalid
+
+
+def _mode_ok(u: Uncertainty | None, amount: float, path: str, dataset: str | None, fld: str,
+             ctx: _Context) -> bool:
+    """A triangular distribution has its mode (the amount, or the formula's value) in its
+    bounds; the problem is reported next to the value's other problems."""
+    if u is None or u.type != "triangular" or not np.ndim(amount) == 0:
+        return True
+    try:
+        check_mode(u, float(amount))
+    except ValueError as exc:
+        ctx.problem(str(exc), path, dataset, fld)
+        return False
+    return True
 
 
 def _evaluate_each(formulas: dict[str, str | float], outer: dict[str, Any],
@@ -488,6 +545,9 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
     if amount is None or not math.isfinite(amount):
         ctx.problem(f"amount evaluates to {amount}, expected a finite number", path, act.code,
                     f"{fld}.amount")
+        return None
+    if not _mode_ok(exc.uncertainty, float(amount), path, act.code, f"{fld}.uncertainty",
+                    ctx):
         return None
     out: dict[str, Any] = {"input": key, "amount": float(amount) * factor, "type": etype,
                            "unit": target_unit, "source": exc.source or act.source}

@@ -33,9 +33,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, \
+    model_validator
+
+from lca.formula import reserved_name_problem
 
 FORMAT = "genai-lca/inventory@1"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -43,6 +46,18 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: stats_arrays uncertainty type ids (stats_arrays.distributions).
 UNCERTAINTY_IDS = {"undefined": 0, "none": 1, "lognormal": 2, "normal": 3, "uniform": 4,
                    "triangular": 5}
+
+
+def _not_bool(value):
+    """YAML reads ``true``/``yes`` as booleans and pydantic turns them into 1.0: refuse."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not a boolean (YAML reads true, false, yes, "
+                         "no, on and off as booleans)")
+    return value
+
+
+#: A number field: a float, but never a YAML boolean (issue 12).
+Number = Annotated[float, BeforeValidator(_not_bool)]
 
 
 class Record(BaseModel):
@@ -58,10 +73,10 @@ class Uncertainty(Record):
     """
 
     type: Literal["lognormal", "normal", "uniform", "triangular"]
-    scale: float | None = None
-    gsd: float | None = Field(default=None, gt=1.0)
-    minimum: float | None = None
-    maximum: float | None = None
+    scale: Number | None = None
+    gsd: Number | None = Field(default=None, gt=1.0)
+    minimum: Number | None = None
+    maximum: Number | None = None
 
     @model_validator(mode="after")
     def fields_match_distribution(self) -> Uncertainty:
@@ -101,7 +116,7 @@ def _finite(value: float | None, what: str) -> float | None:
 class Quantity(Record):
     """Shared fields of parameters and exchanges: a value (number or formula) and its unit."""
 
-    amount: float | None = None
+    amount: Number | None = None
     formula: str | None = None
     unit: str | None = None
     source: str | None = None
@@ -129,11 +144,19 @@ class Quantity(Record):
         return self
 
 
+def check_mode(u: Uncertainty, amount: float) -> None:
+    """A triangular distribution's mode (the amount) lies in [minimum, maximum]; checked by
+    :mod:`lca.data.inventory` once formulas are evaluated, next to the other value checks."""
+    if not u.minimum <= amount <= u.maximum:
+        raise ValueError(f"a triangular distribution's mode (the amount, {amount:g}) must lie "
+                         f"in [minimum, maximum] = [{u.minimum:g}, {u.maximum:g}]")
+
+
 class Parameter(Quantity):
     name: str
     description: str | None = None
-    minimum: float | None = Field(default=None, description="validity bound, not uncertainty")
-    maximum: float | None = None
+    minimum: Number | None = Field(default=None, description="validity bound, not uncertainty")
+    maximum: Number | None = None
 
     @field_validator("name")
     @classmethod
@@ -141,6 +164,14 @@ class Parameter(Quantity):
         if not _NAME.match(v) or v.startswith("__"):
             raise ValueError(f"'{v}' is not a valid parameter name (letters, digits, '_', "
                              "not starting with a digit or '__')")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def name_is_not_reserved(cls, v: str) -> str:
+        problem = reserved_name_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
 
@@ -174,7 +205,7 @@ class Activity(Record):
     substage: str | None = None
     source: str | None = None
     comment: str | None = None
-    production: float = Field(default=1.0, gt=0)
+    production: Number = Field(default=1.0, gt=0)
     properties: dict[str, float | str | None] = Field(default_factory=dict)
     parameters: list[Parameter] = Field(default_factory=list)
     exchanges: list[Exchange] = Field(default_factory=list)
@@ -186,6 +217,11 @@ class Activity(Record):
             raise ValueError(f"activity code '{v}' must be non-empty and contain no '/'")
         return v
 
+    @field_validator("production")
+    @classmethod
+    def production_is_finite(cls, v: float) -> float:
+        return _finite(v, "production")
+
 
 class InventoryFile(Record):
     format: Literal["genai-lca/inventory@1"] = FORMAT
@@ -195,3 +231,11 @@ class InventoryFile(Record):
     allow_cycles: bool = False
     parameters: list[Parameter] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
+
+    @field_validator("database")
+    @classmethod
+    def database_is_named(cls, v: str) -> str:
+        if not v.strip() or "/" in v or v != v.strip():
+            raise ValueError(f"database name {v!r} must be non-empty, without '/' and "
+                             "without leading or trailing spaces")
+        return v

@@ -27,13 +27,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
 
-from lca.data import names, parse_yaml
+from lca.data import names, parse_yaml, read_text
 from lca.data.inventory import _schema_problem
 from lca.data.schema import Activity, InventoryFile, Parameter
 from lca.errors import InputError, Problem
 
 SERVICE_FORMAT = "genai-lca/service@1"
 DATABASE_PREFIX = names.SERVICE_DB_PREFIX
+#: Longest service id: it becomes part of database and file names (255 bytes at most on
+#: common file systems, with prefixes and suffixes such as "-SSP2-4.5-2035-k2.6").
+MAX_ID_LENGTH = 100
 
 
 class FunctionalUnit(BaseModel):
@@ -48,6 +51,9 @@ class FunctionalUnit(BaseModel):
     @field_validator("amount", mode="before")
     @classmethod
     def amount_as_text(cls, v):
+        if isinstance(v, bool):
+            raise ValueError("expected a number or a formula, not a boolean (YAML reads "
+                             "true, false, yes, no, on and off as booleans)")
         return repr(float(v)) if isinstance(v, (int, float)) else v
 
 
@@ -62,6 +68,9 @@ class ServiceMeta(BaseModel):
     @field_validator("id")
     @classmethod
     def id_is_slug(cls, v: str) -> str:
+        if len(v) > MAX_ID_LENGTH:  # it names a database, a cache entry and report files
+            raise ValueError(f"a service id is at most {MAX_ID_LENGTH} characters long; "
+                             f"this one has {len(v)}")
         if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", v):
             raise ValueError(f"service id '{v}' must use lower-case letters, digits and '-'")
         return v
@@ -168,6 +177,16 @@ class ServiceFile(BaseModel):
             raise ValueError("a service written as activities must declare 'functional_units'")
         return self
 
+    @field_validator("functional_units")
+    @classmethod
+    def functional_unit_ids_are_unique(cls, units: list[FunctionalUnit]):
+        ids = [fu.id for fu in units]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"functional unit id(s) declared more than once: "
+                             f"{', '.join(twice)}; each id must be unique")
+        return units
+
     @property
     def database(self) -> str:
         return names.service_database(self.service.id)
@@ -183,7 +202,7 @@ def load_service(path: str | Path) -> Service:
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem("service file not found", file=str(path)))
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     raw = parse_yaml(text, path)
     if not isinstance(raw, dict) or raw.get("format") != SERVICE_FORMAT:
         got = raw.get("format") if isinstance(raw, dict) else type(raw).__name__
