@@ -68,7 +68,7 @@ def writers(trial: Path) -> dict[str, list[str]]:
     return {"setup --force": cli + ["setup", "--force"],
             "load --force": cli + ["load", "--force",
                                    str(ROOT / "inventories/background/reference.yaml")],
-            "service write": cli + ["assess", "--no-cache", str(changed)]}
+            "service write": cli + ["--no-cache", "assess", str(changed)]}
 
 
 def journal_seen(trial: Path) -> bool:
@@ -84,8 +84,10 @@ def run_writer(cmd: list[str], trial: Path, tmp: Path, *, kill_after: float | No
     """Run ``cmd``; kill it ``kill_after`` s after its start (or after its journal appears).
     Returns (seconds run, when the journal appeared, when it was gone) from its start."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmp)})
+    log = tmp.parent / (tmp.name + ".stderr")
+    with open(log, "wb") as err:  # a file, not a pipe: a full pipe would stall the writer
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, "TMPDIR": str(tmp)})
     seen = gone = None
     while proc.poll() is None:
         now = time.monotonic() - start
@@ -100,6 +102,8 @@ def run_writer(cmd: list[str], trial: Path, tmp: Path, *, kill_after: float | No
                 proc.wait()
                 break
         time.sleep(0.005)
+    if kill_after is None:  # a full run: it must have succeeded and journalled a write
+        assert proc.returncode == 0 and seen is not None, (cmd, log.read_text()[-3000:])
     return time.monotonic() - start, seen, gone
 
 
@@ -128,6 +132,7 @@ def test_killed_writer_is_undone_by_the_next_command(base, tmp_path):
         trial, tmp = _trial_dir(path, tmp_path, i)
         run_writer(writers(trial)[kind], trial, tmp, kill_after=rng.uniform(0.0, 0.3),
                    after_journal=True)
+        assert journal_seen(trial), kind  # killed while writing
         assert_same(totals(trial, env={"TMPDIR": str(tmp)}), want)
         assert not list((trial / "genai-lca" / "journal").iterdir()), kind
         assert not list(tmp.glob("genai-lca-snapshot-*")), kind
