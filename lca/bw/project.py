@@ -11,8 +11,9 @@ and the fast "already set up" path stay cheap.
   :class:`~lca.errors.BusyError`.
 - :func:`use_project` : a context manager that selects the project and restores the
   previous one (bw2data's ``set_current`` alone leaks global state).
-- :class:`Snapshot` : copies the project's SQLite stores and metadata before a write and
-  puts them back if the write fails, so a failed load leaves the project as it was.
+- :func:`transaction` : a write journal in the data directory, so a write is all or
+  nothing under an exception and under ``kill -9``; :func:`recover` (run by :func:`lock`)
+  restores a project a killed writer left open.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def lock(directory: Path, what: str) -> Iterator[None]:
     fh.flush()
     lock._held = 1
     try:
+        recover(directory)
         yield
     finally:
         lock._held = 0
@@ -146,49 +148,230 @@ def inventory_provenance(database: str) -> list[dict]:
             for name in [database] + sorted(names[1:])]
 
 
-class Snapshot:
-    """Copy of a project's stores, restorable after a failed write.
+# ---------------------------------------------------------------------- write journal
+#: Files of a project directory that are never journalled: bw2data's own backups and
+#: SQLite's side files (the backup API reads through them).
+_SKIP_DIRS = frozenset({"backups"})
+_RESTORE_SUFFIX = ".genai-lca-restore"
+_SKIP_SUFFIXES = ("-journal", "-wal", "-shm", _RESTORE_SUFFIX)
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_OPEN, _STAGING, _DONE = ".open", ".staging-", ".done-"
 
-    SQLite files are copied with SQLite's online backup API (consistent even with open
-    connections); JSON metadata and processed datapackages are copied as files.
+
+def journal_dir(directory: Path) -> Path:
+    """Where write journals live: ``<data dir>/genai-lca/journal``, on the project's own
+    file system (so the final ``rename`` is atomic) and never in the temporary directory."""
+    return Path(directory) / "genai-lca" / "journal"
+
+
+def open_journals(directory: Path) -> list[Path]:
+    """Journals left open by a writer that died; one ``listdir`` (none: one ``stat``)."""
+    try:
+        return sorted(p for p in journal_dir(directory).iterdir() if p.name.endswith(_OPEN))
+    except OSError:
+        return []
+
+
+@contextlib.contextmanager
+def transaction(project: Path, what: str = "write") -> Iterator[None]:
+    """Make everything written to ``project`` inside the block all or nothing, under an
+    exception *and* under ``kill -9`` (issue 12).
+
+    Before the block, the project directory is copied to a journal beside it
+    (:func:`journal_dir`; SQLite stores with the online backup API, everything else --
+    ``databases.json``, ``methods.json``, ``processed/`` and ``intermediate/`` datapackages,
+    the ``search/`` indexes, bw2data's pickles -- as files; 6 MB and ~0.1 s for the whole
+    project). The copy is staged under a name holding the pid and becomes the *open*
+    journal with one ``rename``: until then the project is untouched, after it the journal
+    is complete. When the block ends normally the journal is renamed away (the commit
+    point) and deleted. An exception restores the project from it at once; a killed
+    process leaves it open, and the next process to take the data directory's lock
+    (:func:`lock` calls :func:`recover`) restores the project from it before doing
+    anything else. Restoring is idempotent, so a kill during recovery is recovered too.
+
+    Re-entrant: an inner block of the same process joins the outer one (``setup`` journals
+    biosphere3, the background and the methods as one write). Callers hold :func:`lock`.
     """
+    project = Path(project).resolve()
+    if _open_here.get(project):
+        _open_here[project] += 1
+        try:
+            yield
+        finally:
+            _open_here[project] -= 1
+        return
+    base = project.parent
+    jdir = journal_dir(base)
+    jdir.mkdir(parents=True, exist_ok=True)
+    staging = jdir / f"{project.name}{_STAGING}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    _copy_tree(project, staging / "files")
+    (staging / "manifest.json").write_text(json.dumps(
+        {"project_dir": str(project), "pid": os.getpid(), "what": what, "time": time.time()}))
+    opened = jdir / f"{project.name}{_OPEN}"
+    _fsync_dir(staging)
+    os.replace(staging, opened)
+    _fsync_dir(jdir)
+    _open_here[project] = 1
+    try:
+        yield
+    except BaseException:
+        _restore(opened, project)
+        _reload_metadata([project.name])
+        raise
+    finally:
+        _open_here.pop(project, None)
+        _close(opened)
 
-    _SQLITE = ("lci/databases.db", "parameters.db")
-    _FILES = ("databases.json", "methods.json")
-    _DIRS = ("processed",)
 
-    def __init__(self, project_dir: Path):
-        self.project_dir = Path(project_dir)
-        self.tmp = Path(tempfile.mkdtemp(prefix="genai-lca-snapshot-"))
-        for rel in self._SQLITE:
-            src = self.project_dir / rel
-            if src.exists():
-                _sqlite_copy(src, self.tmp / rel)
-        for rel in self._FILES:
-            if (self.project_dir / rel).exists():
-                shutil.copy2(self.project_dir / rel, self.tmp / rel)
-        for rel in self._DIRS:
-            if (self.project_dir / rel).exists():
-                shutil.copytree(self.project_dir / rel, self.tmp / rel)
+_open_here: dict[Path, int] = {}
 
-    def restore(self) -> None:
+
+def recover(directory: Path) -> list[str]:
+    """Restore every project a killed writer left half-written in data directory
+    ``directory``, and delete journal leftovers and stale temporary snapshots; return the
+    projects restored. Called by :func:`lock` once it holds the lock (no writer can be
+    running then); says so on stderr when it restores something."""
+    restored = []
+    for opened in open_journals(directory):
+        try:
+            manifest = json.loads((opened / "manifest.json").read_text())
+        except (OSError, ValueError):  # cannot happen: the journal opens complete
+            _close(opened)
+            continue
+        # The project beside the journal, not the manifest's path: a data directory may
+        # have been moved or copied since.
+        project = Path(directory) / opened.name[: -len(_OPEN)]
+        print(f"genai-lca: restoring {project.name} from the journal of an interrupted "
+              f"write ({manifest.get('what', 'write')}, pid {manifest.get('pid')})",
+              file=sys.stderr)
+        _restore(opened, project)
+        _close(opened)
+        restored.append(project.name)
+    try:
+        leftovers = [p for p in journal_dir(directory).iterdir() if not p.name.endswith(_OPEN)]
+    except OSError:
+        leftovers = []
+    for p in leftovers:  # staged or committed journals of dead processes
+        pid = p.name.rpartition("-")[2]
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(p, ignore_errors=True)
+    remove_stale_snapshots()
+    _reload_metadata(restored)
+    return restored
+
+
+def _reload_metadata(projects: list[str]) -> None:
+    """This process's bw2data view of the database and method metadata, after a restore."""
+    if projects and "bw2data" in sys.modules:
         import bw2data as bd
 
-        for rel in self._SQLITE:
-            if (self.tmp / rel).exists():
-                _sqlite_copy(self.tmp / rel, self.project_dir / rel)
-        for rel in self._FILES:
-            if (self.tmp / rel).exists():
-                shutil.copy2(self.tmp / rel, self.project_dir / rel)
-        for rel in self._DIRS:
-            if (self.tmp / rel).exists():
-                shutil.rmtree(self.project_dir / rel, ignore_errors=True)
-                shutil.copytree(self.tmp / rel, self.project_dir / rel)
-        bd.databases.load()
-        bd.methods.load()
+        if Path(bd.projects.dir).resolve().name in projects:
+            bd.databases.load()
+            bd.methods.load()
 
-    def discard(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+
+def remove_stale_snapshots(max_age_s: float = 86400.0) -> list[Path]:
+    """Delete ``genai-lca-snapshot-*`` folders that writers of genai-lca before the
+    journal (issue 12) left in the temporary directory when killed. Those folders do not
+    name their process, so only ones untouched for ``max_age_s`` (a day; a write lasts
+    seconds) are taken as stale."""
+    removed = []
+    now = time.time()
+    tmp = Path(tempfile.gettempdir())
+    for p in tmp.glob("genai-lca-snapshot-*"):
+        try:
+            if now - p.stat().st_mtime > max_age_s:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _journalled(root: Path) -> dict[str, bool]:
+    """Relative path -> is a SQLite store, for every file of the project worth keeping."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        if rel_dir == Path("."):
+            dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
+        for name in filenames:
+            if name.endswith(_SKIP_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            with open(path, "rb") as fh:
+                out[str(rel_dir / name)] = fh.read(16) == _SQLITE_HEADER
+    return out
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    for rel, is_sqlite in _journalled(src).items():
+        target = dst / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if is_sqlite:
+            _sqlite_copy(src / rel, target)
+        else:
+            shutil.copy2(src / rel, target)
+        _fsync(target)
+
+
+def _restore(opened: Path, project: Path) -> None:
+    """Make ``project`` what the journal holds: SQLite stores through the backup API
+    (safe with connections open in this process), other files through a temporary copy
+    and ``os.replace``; files the write added are deleted."""
+    saved = _journalled(opened / "files")
+    project.mkdir(parents=True, exist_ok=True)
+    for rel in set(_journalled(project)) - set(saved):
+        (project / rel).unlink(missing_ok=True)
+    for dirpath, _, filenames in os.walk(project):  # restore copies a kill left behind
+        for name in filenames:
+            if name.endswith(_RESTORE_SUFFIX):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+    for rel, is_sqlite in saved.items():
+        src, dst = opened / "files" / rel, project / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if is_sqlite and dst.exists():
+            _sqlite_copy(src, dst)
+        else:
+            tmp = dst.with_name(dst.name + _RESTORE_SUFFIX)
+            shutil.copy2(src, tmp)
+            os.replace(tmp, dst)
+
+
+def _close(opened: Path) -> None:
+    """Commit point: the open journal is renamed away (atomic), then deleted."""
+    done = opened.with_name(opened.name[: -len(_OPEN)] + f"{_DONE}{os.getpid()}")
+    try:
+        os.replace(opened, done)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(done, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sqlite_copy(src: Path, dst: Path) -> None:
@@ -204,6 +387,11 @@ def read_marker(directory: Path, name: str = PROJECT) -> dict:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+
+
+def remove_marker(directory: Path, name: str = PROJECT) -> None:
+    """Forget the setup marker, so that a set-up interrupted from here on is redone."""
+    (directory / "genai-lca" / f"{name}.json").unlink(missing_ok=True)
 
 
 def write_marker(directory: Path, content: dict, name: str = PROJECT) -> None:

@@ -11,6 +11,8 @@ What it writes into project :data:`~lca.bw.project.PROJECT`:
 A marker file (``<data dir>/genai-lca/<project>.json``) records the fingerprint of what was
 set up (package version + hash of the inventory files). When it matches, setup returns at
 once without importing bw2data, which is what makes the second call take well under 3 s.
+The whole build is one :func:`~lca.bw.project.transaction` (all or nothing, under
+``kill -9`` too); the marker is removed before it and written only after it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca import __version__
-from lca.bw.project import PROJECT, data_dir, lock, read_marker, use_project, write_marker
+from lca.bw.project import (PROJECT, data_dir, lock, open_journals, read_marker,
+                            remove_marker, transaction, use_project, write_marker)
 from lca.data.files import (background_inventory, fingerprint, inventory_root, method_specs,
                             methods_digest)
 
@@ -48,11 +51,15 @@ def ensure_setup(directory: str | os.PathLike | None = None, *, force: bool = Fa
     base = data_dir(directory)
     root = inventory_root()
     fp = fingerprint(root)
-    if not force and read_marker(base, project).get("fingerprint") == fp:
+    if not force and read_marker(base, project).get("fingerprint") == fp \
+            and not open_journals(base):  # a killed writer's journal: lock() recovers it
         return SetupReport(base, project, fp, True, time.perf_counter() - start)
     with lock(base, "setup"):
         if not force and read_marker(base, project).get("fingerprint") == fp:
             return SetupReport(base, project, fp, True, time.perf_counter() - start)
+        # The marker says "set up and whole": it goes before the build and comes back
+        # only after it, so a set-up killed in between is redone by the next call.
+        remove_marker(base, project)
         written = _build(root, force, project)
         write_marker(base, {"fingerprint": fp, "version": __version__, "project": project,
                             "written": written, "time": time.time()}, project)
@@ -66,7 +73,7 @@ def _build(root: Path, force: bool, project: str) -> list[str]:
     from lca.data.inventory import resolve
     from lca.data.sources import load_sources
 
-    with use_project(project):
+    with use_project(project), transaction(Path(bd.projects.dir), "setup"):
         written: list[str] = []
         if "biosphere3" not in bd.databases:
             _write_biosphere3()

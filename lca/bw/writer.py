@@ -1,8 +1,9 @@
 """Write resolved databases and methods into the current Brightway project, atomically.
 
 Everything passed here was already checked by :func:`lca.data.inventory.resolve`; this
-module only writes. A write that still fails (disk full, interrupted) restores the project
-from a :class:`~lca.bw.project.Snapshot`, so the project is never left half-written.
+module only writes, inside a :func:`~lca.bw.project.transaction`: a write that fails (disk
+full) or is killed restores the project from the write journal, so the project is never
+left half-written.
 """
 
 from __future__ import annotations
@@ -48,22 +49,16 @@ def write_databases(resolved: Mapping[str, ResolvedDatabase], *, force: bool = F
     """Write each database whose content changed; return the names written."""
     import bw2data as bd
 
-    from lca.bw.project import Snapshot
+    from lca.bw.project import transaction
 
     todo = [r for r in resolved.values() if force or needs_write(r)]
     if not todo:
         return []
-    snap = Snapshot(Path(bd.projects.dir))
-    try:
+    with transaction(Path(bd.projects.dir), "write " + ", ".join(r.name for r in todo)):
         for rdb in todo:
             _write_one(rdb)
         for name in dependants({r.name for r in todo}):
             bd.Database(name).process()
-    except BaseException:
-        snap.restore()
-        raise
-    finally:
-        snap.discard()
     return [r.name for r in todo]
 
 
