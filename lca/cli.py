@@ -110,7 +110,10 @@ def assess(
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
         from lca.report.excel import write_results_xlsx
 
-        write_results_xlsx(out, result, svc.contributions(fu))
+        from lca.outputs import write_file
+
+        contributions = svc.contributions(fu)
+        write_file(out, lambda target: write_results_xlsx(target, result, contributions))
         log.info("wrote %s", out)
         return
     text = {Format.table: result.to_text, Format.json: result.to_json,
@@ -148,18 +151,19 @@ def graph(
 ) -> None:
     """Draw the service's stage graph, or write it as GraphML."""
     from lca.api import graph as do_graph
-    from lca.outputs import FIGURES, check_output
+    from lca.outputs import FIGURES, check_output, write_file
 
     out = check_output(out, {**FIGURES, ".graphml": "GraphML"})
     g = do_graph(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"])
     if out.suffix.lower() == ".graphml":
         import networkx as nx
 
-        nx.write_graphml(g, out)
+        write_file(out, lambda target: nx.write_graphml(g, target))
     else:
         from lca.report.plots import stage_graph_figure
 
-        stage_graph_figure(g, title=g.graph.get("title")).savefig(out, dpi=150)
+        fig = stage_graph_figure(g, title=g.graph.get("title"))
+        write_file(out, lambda target: fig.savefig(target, dpi=150))
     log.info("wrote %s (%d activities, %d links)", out, g.number_of_nodes(),
              g.number_of_edges())
 
@@ -279,7 +283,7 @@ def sensitivity(
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
     from lca.analysis.sensitivity import parse_bounds
     from lca.api import sensitivity as do_sensitivity
-    from lca.outputs import FIGURES, check_output
+    from lca.outputs import FIGURES, check_output, write_file
 
     if out is not None:
         out = check_output(out, FIGURES)
@@ -291,8 +295,9 @@ def sensitivity(
     if out is not None:
         from lca.report.plots import sensitivity_figure
 
-        sensitivity_figure(frame, "climate_change", method=method.value,
-                           unit="kg CO2-eq").savefig(out, dpi=150)
+        fig = sensitivity_figure(frame, "climate_change", method=method.value,
+                                 unit="kg CO2-eq")
+        write_file(out, lambda target: fig.savefig(target, dpi=150))
         log.info("wrote %s", out)
     _emit_frame(frame, fmt)
 
@@ -372,11 +377,14 @@ def outlook(
                         end=end, budget_limit_c=budget, budget_likelihood=likelihood,
                         threshold=threshold)
     if out is not None:
+        from lca.outputs import write_file
         from lca.prospective.figures import budget_figure, outlook_figure
 
-        outlook_figure(result).savefig(out, dpi=150)
+        first = outlook_figure(result)
+        write_file(out, lambda target: first.savefig(target, dpi=150))
         second = out.with_name(f"{out.stem}-budget{out.suffix}")
-        budget_figure(result).savefig(second, dpi=150)
+        fig = budget_figure(result)
+        write_file(second, lambda target: fig.savefig(target, dpi=150))
         log.info("wrote %s and %s", out, second)
     typer.echo({Format.table: lambda: result.to_text(step=step), Format.json: result.to_json,
                 Format.csv: result.to_csv}[fmt]())

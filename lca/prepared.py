@@ -18,6 +18,7 @@ report use one prepared object per service.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -269,27 +270,28 @@ class PreparedService:
         (.parquet or .csv) receives every sample; Parquet on the local scheduler is
         streamed chunk by chunk, so memory stays bounded at 10^6 samples."""
         from lca.analysis.uncertainty import ParquetSink, run
-        from lca.outputs import check_output
+        from lca.outputs import check_output, write_file, writing
 
         if out is not None:
             out = check_output(out, {".parquet": "samples", ".csv": "samples"})
         model = self.compile(fu, background=background)
         stream = out is not None and out.suffix.lower() == ".parquet" and \
             scheduler in (None, "local")
-        sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
-            if stream else None
-        try:
-            result = run(model, samples, seed=seed, progress=progress, scheduler=scheduler,
-                         sink=sink, background=background)
-        finally:
-            if sink is not None:
-                sink.close()
+        with writing(out) if stream else contextlib.nullcontext():
+            sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
+                if stream else None
+            try:
+                result = run(model, samples, seed=seed, progress=progress,
+                             scheduler=scheduler, sink=sink, background=background)
+            finally:
+                if sink is not None:
+                    sink.close()
         if out is not None and sink is None:
             frame = result.to_frame()
             if out.suffix.lower() == ".parquet":
-                frame.to_parquet(out, index=False)
+                write_file(out, lambda target: frame.to_parquet(target, index=False))
             else:
-                frame.to_csv(out, index=False)
+                write_file(out, lambda target: frame.to_csv(target, index=False))
         return result
 
     def sensitivity(self, method: str = "oat", *, params: list[str] | None = None,
@@ -319,11 +321,13 @@ class PreparedService:
         companion inputs database, when it has one, to ``<stem>-inputs.xlsx``."""
         from lca.bw.export import export_service
         from lca.bw.project import lock, use_project
-        from lca.outputs import check_output
+        from lca.outputs import check_output, writing
 
         out = check_output(out, {".xlsx": "bw2io Excel workbook"})
         with lock(self.data_dir, f"export {self.path.name}"), use_project():
-            return export_service(self._write().service.database, out)
+            database = self._write().service.database
+            with writing(out):
+                return export_service(database, out)
 
 
 # ---------------------------------------------------------------------- computations

