@@ -105,3 +105,41 @@ def test_issue_12_out_device_suffix_refused(project, capsys):
     assert code == 2
     assert err == ("error: field '--out': unsupported output type 'full'; use .txt (text "
                    "table), .json (JSON), .csv (CSV)\n")
+
+
+# ------------------------------------------------------------------ --data-dir and env
+def test_issue_12_data_dir_at_a_file(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    r = run_cli("-q", "--data-dir", str(afile), "catalog", "grids")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == ("error: field '--data-dir': the Brightway data directory must be a "
+                        f"writable folder; '{afile}' is a file\n")
+    r = run_cli("-q", "--data-dir", str(afile / "sub"), "catalog", "grids")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == ("error: field '--data-dir': the Brightway data directory must be a "
+                        f"writable folder; '{afile / 'sub'}' lies below '{afile}', which is "
+                        "a file\n")
+    assert afile.read_text() == "x"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_issue_12_data_dir_read_only(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    r = run_cli("-q", "--data-dir", str(folder), "catalog", "grids")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == ("error: field '--data-dir': the Brightway data directory must be a "
+                        f"writable folder; '{folder}' cannot be written (permission denied)\n")
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", " "])
+def test_issue_12_lock_timeout_not_a_number(project, capsys, monkeypatch, value):
+    monkeypatch.setenv("GENAI_LCA_LOCK_TIMEOUT", value)
+    before = project_state()
+    code, _, err = _cli(capsys, "catalog", "grids")
+    assert code == 2
+    assert err == ("error: field 'GENAI_LCA_LOCK_TIMEOUT': must be a number of seconds >= 0 "
+                   f"(how long to wait for another genai-lca process); got {value!r}\n")
+    assert project_state() == before
