@@ -83,6 +83,11 @@ def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = 
         content = path.read_bytes()
     except OSError as exc:
         raise InputError(Problem(f"cannot be read: {exc.strerror}", file=str(service))) from None
+    if doubling_years is not None:
+        from lca.checks import finite
+
+        doubling_years = finite(doubling_years, "--doubling-years", low=0,
+                                meaning="accelerator efficiency doubling time in years; 0: none")
     base = resolve_data_dir(data_dir)
     when = When(year, scenario, doubling_years)
     key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)

@@ -143,3 +143,73 @@ def test_issue_12_lock_timeout_not_a_number(project, capsys, monkeypatch, value)
     assert err == ("error: field 'GENAI_LCA_LOCK_TIMEOUT': must be a number of seconds >= 0 "
                    f"(how long to wait for another genai-lca process); got {value!r}\n")
     assert project_state() == before
+
+
+# ------------------------------------------------------------ non-finite CLI arguments
+@pytest.mark.parametrize("args, message", [
+    (["--ict-growth", "nan"], "field '--ict-growth': must be a finite number > -1 (growth a "
+                              "year, 0.06 = +6 %/yr); got nan"),
+    (["--ict-growth", "0.06,inf"], "field '--ict-growth': must be a finite number > -1 "
+                                   "(growth a year, 0.06 = +6 %/yr); got inf"),
+    (["--ict-share", "nan"], "field '--ict-share': must be a finite number in [0, 1) (ICT "
+                             "share of world net CO2 in the base year); got nan"),
+    (["--threshold", "nan"], "field '--threshold': must be a finite number in (0, 1] (share "
+                             "of world net CO2); got nan"),
+    (["--budget", "inf"], "field '--budget': must be a finite number > 0 (warming limit, "
+                          "degC); got inf"),
+    (["--likelihood", "nan"], "field '--likelihood': must be a finite number in [0, 1] "
+                              "(likelihood of the budget); got nan"),
+    (["--doubling-years", "inf"], "field '--doubling-years': must be a finite number >= 0 "
+                                  "(efficiency doubling time in years; 0: none); got inf"),
+    (["--rebound", "nan"], "field '--rebound': must be a finite number >= 0 (demand "
+                           "elasticity to efficiency; 0: none); got nan"),
+    (["--ai-growth", "-inf"], "field '--ai-growth': must be a finite number > -1 (AI demand "
+                              "growth a year, 0.15 = +15 %/yr); got -inf"),
+    (["--ai-requests-per-day", "inf"], "field '--ai-requests-per-day': must be a finite "
+                                       "number > 0 (AI requests a day in the base year); "
+                                       "got inf"),
+])
+def test_issue_12_outlook_non_finite_arguments(capsys, args, message):
+    code, out, err = _cli(capsys, "outlook", "-f", "json", *args)
+    assert code == 2
+    assert out == ""
+    assert err == f"error: {message}\n"
+
+
+def test_issue_12_assess_doubling_years_inf(project, capsys):
+    before = project_state()
+    code, out, err = _cli(capsys, "assess", str(SERVICE), "--year", "2030", "--scenario",
+                          "SSP2-4.5", "--doubling-years", "inf", "-f", "json")
+    assert code == 2 and out == ""
+    assert err == ("error: field '--doubling-years': must be a finite number >= 0 "
+                   "(accelerator efficiency doubling time in years; 0: none); got inf\n")
+    assert project_state() == before
+
+
+def _no_nan(text: str) -> None:
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in a JSON document"))
+
+
+def test_issue_12_json_documents_are_json(project, capsys):
+    """assess, catalog and outlook JSON parse as strict JSON (no NaN, Infinity)."""
+    for args in (["assess", str(SERVICE)], ["catalog", "grids"], ["outlook"],
+                 ["outlook", "--service", str(SERVICE.parents[1] / "services" /
+                                              "chat-8b-h200.yaml"), "--doubling-years", "0"]):
+        code, out, err = _cli(capsys, *args, "-f", "json")
+        assert code == 0, err
+        _no_nan(out)
+
+
+def test_issue_12_result_non_finite_is_an_error():
+    from lca.errors import InputError
+    from lca.results import AssessmentResult, Indicator
+
+    ind = Indicator("climate_change", "Climate change", ("m",), "kg CO2-eq", float("nan"),
+                    {"inference": float("nan")})
+    with pytest.raises(InputError) as exc:
+        AssessmentResult("svc", "Svc", {"id": "request"}, {"climate_change": ind}, 1.0,
+                         {"inference": 1.0}, {})
+    assert str(exc.value) == (
+        "svc: the result is not a finite number (indicator 'climate_change', stage 'total': "
+        "nan); a parameter makes the system singular or overflows: check the service's "
+        "parameters for values extremely large or small")

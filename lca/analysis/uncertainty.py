@@ -39,6 +39,16 @@ class UncertaintyResult:
 
         x = self.total
         n = x.shape[0]
+        bad = ~np.isfinite(x)
+        if bad.any():  # no silent NaN/inf in a summary: say which indicator and samples
+            from lca.errors import InputError, Problem
+
+            col = int(np.flatnonzero(bad.any(axis=0))[0])
+            rows = np.flatnonzero(bad[:, col])
+            raise InputError(Problem(
+                f"{len(rows)} of {n} Monte Carlo samples of '{self.indicators[col]}' are not "
+                f"finite (first: sample {int(rows[0])}); a sampled parameter makes the system "
+                "singular or overflows: narrow the distributions of the service's parameters"))
         sd = x.std(axis=0, ddof=1) if n > 1 else np.zeros(x.shape[1])
         se = sd / np.sqrt(n)
         mean = x.mean(axis=0)
