@@ -35,7 +35,7 @@ Format = _choices("Format", ("table", "json", "csv"))
 Method = _choices("Method", SENSITIVITY_METHODS)
 CatalogName = _choices("CatalogName", CATEGORIES)
 
-_STATE = {"debug": False, "quiet": False, "data_dir": None, "cache": True}
+_STATE = {"debug": False, "quiet": False, "progress": False, "data_dir": None, "cache": True}
 
 
 @app.callback()
@@ -47,9 +47,20 @@ def _options(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print results and errors."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the "
                                   "result cache (see 'genai-lca cache clear')."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Draw "
+                                            "progress bars on stderr (default: only when "
+                                            "stderr is a terminal and not --quiet)."),
 ) -> None:
-    _STATE.update(debug=debug, quiet=quiet, data_dir=data_dir, cache=not no_cache)
+    asked, progress = progress, not quiet and sys.stderr.isatty() if progress is None \
+        else progress
+    _STATE.update(debug=debug, quiet=quiet, progress=progress, data_dir=data_dir,
+                  cache=not no_cache)
     _configure_logging(debug, quiet)
+    # bw2io's and bw2data's bars (tqdm reads TQDM_DISABLE when it is first imported)
+    if not progress:
+        os.environ["TQDM_DISABLE"] = "1"
+    elif asked:
+        os.environ.pop("TQDM_DISABLE", None)
 
 
 def _configure_logging(debug: bool, quiet: bool) -> None:
@@ -61,8 +72,7 @@ def _configure_logging(debug: bool, quiet: bool) -> None:
         os.environ["GENAI_LCA_DEBUG"] = "1"
     else:
         warnings.filterwarnings("ignore", category=DeprecationWarning)
-    if quiet:
-        os.environ["TQDM_DISABLE"] = "1"  # bw2io's progress bars
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # cluster start-up chatter
 
 
 @app.command()
@@ -186,7 +196,7 @@ def uncertainty(
     from lca.api import uncertainty as do_uncertainty
 
     result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                            progress=not _STATE["quiet"], scheduler=scheduler,
+                            progress=_STATE["progress"], scheduler=scheduler,
                             background=background, out=out, cache=_STATE["cache"])
     summary = result.summary()
     if out is not None:
@@ -246,7 +256,7 @@ def report(
     sweeps = [parse_sweep(s) for s in sweep] if sweep else None
     write_report(services, out, samples=samples, seed=seed, fu=fu, sensitivity=sensitivity,
                  sweeps=sweeps, top=top, data_dir=_STATE["data_dir"],
-                 progress=not _STATE["quiet"], cache=_STATE["cache"])
+                 progress=_STATE["progress"], cache=_STATE["cache"])
 
 
 @app.command()
@@ -428,6 +438,17 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning our errors into one-line messages and exit 2."""
     from lca.errors import LCAError
 
+    tqdm_disable = os.environ.get("TQDM_DISABLE")
+    try:
+        return _run(argv, LCAError)
+    finally:  # in process (tests, notebooks), leave the environment as it was
+        if tqdm_disable is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = tqdm_disable
+
+
+def _run(argv: list[str] | None, LCAError: type) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except LCAError as exc:

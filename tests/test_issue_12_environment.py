@@ -213,3 +213,44 @@ def test_issue_12_result_non_finite_is_an_error():
         "svc: the result is not a finite number (indicator 'climate_change', stage 'total': "
         "nan); a parameter makes the system singular or overflows: check the service's "
         "parameters for values extremely large or small")
+
+
+# ------------------------------------------------------------------ output purity
+def _fresh(*args: str, data_dir: Path | None = None) -> "subprocess.CompletedProcess":
+    """``genai-lca`` in a fresh process, stdout and stderr pipes (not terminals), without
+    a TQDM_DISABLE of ours."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"}
+    if data_dir is not None:
+        env["BRIGHTWAY2_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "lca.cli", *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT, env=env)
+
+
+BAR = ("it/s]", "% Completed")
+
+
+def test_issue_12_uncertainty_json_on_processes_is_json(data_dir):
+    args = ("uncertainty", str(SERVICE), "-n", "200", "--seed", "1", "--scheduler",
+            "processes", "--format", "json")
+    r = _fresh(*args)
+    assert r.returncode == 0, r.stderr
+    _no_nan(r.stdout)
+    assert not any(b in r.stderr for b in BAR), r.stderr  # stderr is not a terminal
+    r = _fresh("--progress", *args)
+    assert r.returncode == 0, r.stderr
+    _no_nan(r.stdout)
+    assert "% Completed" in r.stderr  # asked for: on stderr, never on stdout
+
+
+def test_issue_12_setup_bars_only_when_asked(tmp_path):
+    r = _fresh("setup", data_dir=tmp_path / "a")
+    assert r.returncode == 0, r.stderr
+    assert not any(b in r.stderr for b in BAR), r.stderr
+    r = _fresh("--progress", "setup", data_dir=tmp_path / "b")
+    assert r.returncode == 0, r.stderr
+    assert "it/s]" in r.stderr

@@ -173,7 +173,8 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
         if progress and n > 5 * CHUNK:
             from tqdm import tqdm
 
-            done = tqdm(done, total=len(chunks), desc="Monte Carlo", unit="chunk")
+            done = tqdm(done, total=len(chunks), desc="Monte Carlo", unit="chunk",
+                        disable=False)  # asked for: whatever TQDM_DISABLE said at import
         for first, (part_total, part_stages) in zip(firsts, done):
             if sink is not None:
                 total[first:first + len(part_total)] = part_total
@@ -239,9 +240,14 @@ def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool,
         futures = client.map(evaluate_chunks, [remote] * len(groups), groups,
                              [background] * len(groups), pure=False)
         if progress:
+            import contextlib
+            import sys
+
             from dask.distributed import progress as show
 
-            show(futures)
+            with contextlib.redirect_stdout(sys.stderr):  # Dask draws on stdout: keep it
+                show(futures)                             # for the document
+
         return client.gather(futures)  # in submission order: same as the local run
     finally:
         client.close()
