@@ -217,6 +217,7 @@ class PreparedService:
             provenance = applied.provenance
         select_unit(units, fu)
         resolved = resolve(inv, known, sources)
+        _check_magnitudes(resolved, str(self.path))  # before writing: a refusal changes nothing
         writer.write_databases(resolved)
         svc = loaded.file
         self._written = _Written(svc, units, warnings, resolved[svc.database], provenance,
@@ -333,6 +334,69 @@ class PreparedService:
             database = self._write().service.database
             with writing(out):
                 return export_service(database, out)
+
+
+# ---------------------------------------------------------------------- checks
+#: Largest exchange amount (per unit of the activity) taken as meaningful: beyond it the
+#: technosphere matrix is singular or ill-conditioned in floating point (and bw_processing's
+#: float32 uncertainty columns overflow at ~3.4e38).
+MAX_AMOUNT = 1e30
+
+
+def _check_magnitudes(resolved: dict, file: str) -> None:
+    """An InputError if a parameter or an exchange amount of a database about to be written
+    is not finite or beyond :data:`MAX_AMOUNT`, naming the exchange and the parameter that
+    drives it (the input parameter, among those its formula rests on, farthest from 1)."""
+    import math
+
+    from lca.formula import Formula, evaluate_all
+
+    for db in resolved.values():
+        if db.biosphere:
+            continue
+        given = {p["name"]: p.get("formula", p["amount"]) for p in db.parameters}
+        for params in db.activity_parameters.values():
+            given.update({p["name"]: p.get("formula", p["amount"]) for p in params})
+        try:
+            values = evaluate_all(given)
+        except Exception:  # noqa: BLE001 - not ours to report: the writer's checks say it
+            values = {}
+        uses = {k: Formula(v).names for k, v in given.items() if isinstance(v, str)}
+
+        def driver(names) -> str:
+            seen, todo, leaves = set(), list(names), []
+            while todo:
+                n = todo.pop()
+                if n in seen:
+                    continue
+                seen.add(n)
+                if n in uses:
+                    todo.extend(uses[n])
+                elif isinstance(values.get(n), (int, float)) and values[n]:
+                    leaves.append(n)
+            if not leaves:
+                return ""
+            worst = max(leaves, key=lambda n: abs(math.log10(abs(float(values[n])))))
+            return f"; driven by parameter '{worst}' = {float(values[worst]):g}: check its " \
+                   "value and unit"
+
+        for name, v in values.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(Problem(f"parameter '{name}' evaluates to {v}"
+                                         f"{driver(uses.get(name, ()))}", file=file))
+        for (_, code), act in db.data.items():
+            for exc in act.get("exchanges", []):
+                amount = exc.get("amount")
+                if not isinstance(amount, (int, float)):
+                    continue
+                if not math.isfinite(amount) or abs(amount) > MAX_AMOUNT:
+                    formula = exc.get("formula")
+                    names = Formula(formula).names if isinstance(formula, str) else ()
+                    shown = f" = {formula}" if formula else ""
+                    raise InputError(Problem(
+                        f"exchange '{code}' -> '{exc['input'][1]}' has amount {amount:.3g}"
+                        f"{shown}, not a finite number of at most {MAX_AMOUNT:g} (the system "
+                        f"would be singular or meaningless){driver(names)}", file=file))
 
 
 # ---------------------------------------------------------------------- computations

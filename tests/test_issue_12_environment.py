@@ -254,3 +254,38 @@ def test_issue_12_setup_bars_only_when_asked(tmp_path):
     r = _fresh("--progress", "setup", data_dir=tmp_path / "b")
     assert r.returncode == 0, r.stderr
     assert "it/s]" in r.stderr
+
+
+# ------------------------------------------------- numbers that make the system meaningless
+SERVICE_8B = SERVICE.parents[1] / "services" / "chat-8b-h200.yaml"
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("hardware_lifetime_years", "1e-300",
+     "exchange 'training-hardware' -> 'accelerator-nvidia-h200-sxm-141gb' has amount "
+     "2.47e+302 = training_gpu_hours_total / hardware_use_hours, not a finite number of at "
+     "most 1e+30 (the system would be singular or meaningless); driven by parameter "
+     "'hardware_lifetime_years' = 1e-300: check its value and unit"),
+    ("output_tokens_per_request", "1e300",
+     "exchange 'request' -> 'datacenter-share' has amount 2.49e+293 = "
+     "inference_it_kwh_per_request, not a finite number of at most 1e+30 (the system would "
+     "be singular or meaningless); driven by parameter 'output_tokens_per_request' = "
+     "1e+300: check its value and unit"),
+    ("requests_per_day", "1e-300",
+     "exchange 'request' -> 'training' has amount 2.74e+297 = 1 / requests_served, not a "
+     "finite number of at most 1e+30 (the system would be singular or meaningless); driven "
+     "by parameter 'requests_per_day' = 1e-300: check its value and unit"),
+])
+def test_issue_12_meaningless_magnitudes(project, capsys, tmp_path, name, value, message):
+    import re
+
+    text, n = re.subn(rf"(name: {name}, amount: )[0-9.e+-]+", rf"\g<1>{value}",
+                      SERVICE_8B.read_text())
+    assert n == 1
+    path = tmp_path / f"svc-{name}.yaml"
+    path.write_text(text)
+    before = project_state()
+    code, out, err = _cli(capsys, "assess", str(path), "-f", "json")
+    assert code == 2 and out == ""
+    assert err == f"error: {path}: {message}\n"
+    assert project_state() == before  # refused before writing
