@@ -289,3 +289,21 @@ def test_issue_12_meaningless_magnitudes(project, capsys, tmp_path, name, value,
     assert code == 2 and out == ""
     assert err == f"error: {path}: {message}\n"
     assert project_state() == before  # refused before writing
+
+
+def test_issue_12_monte_carlo_summary_non_finite_is_an_error():
+    import numpy as np
+
+    from lca.analysis.uncertainty import UncertaintyResult
+    from lca.errors import InputError
+
+    total = np.ones((10, 2))
+    total[[3, 7], 1] = np.inf
+    result = UncertaintyResult(["climate_change", "water_consumption"], ["inference"], total,
+                               total[:, None, :], np.ones(2), 1)
+    with pytest.raises(InputError) as exc:
+        result.summary()
+    assert str(exc.value) == (
+        "2 of 10 Monte Carlo samples of 'water_consumption' are not finite (first: sample 3); "
+        "a sampled parameter makes the system singular or overflows: narrow the "
+        "distributions of the service's parameters")
