@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -216,12 +218,9 @@ def test_issue_12_result_non_finite_is_an_error():
 
 
 # ------------------------------------------------------------------ output purity
-def _fresh(*args: str, data_dir: Path | None = None) -> "subprocess.CompletedProcess":
+def _fresh(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess:
     """``genai-lca`` in a fresh process, stdout and stderr pipes (not terminals), without
     a TQDM_DISABLE of ours."""
-    import subprocess
-    import sys
-
     from tests.conftest import ROOT
 
     env = {k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"}
