@@ -136,6 +136,8 @@ def outlook(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[fl
     grid's present intensity is ``inventories/scenarios/grid_intensity.csv``'s)."""
     from lca.prospective import trajectories
 
+    # before any work: an assess of the service takes seconds
+    trajectories.check_ai_options(ai_requests_per_day, ai_growth, doubling_years, rebound)
     ai = None
     if service is not None:
         from lca.bw.grids import grid_kg_per_kwh

@@ -35,7 +35,7 @@ Format = _choices("Format", ("table", "json", "csv"))
 Method = _choices("Method", SENSITIVITY_METHODS)
 CatalogName = _choices("CatalogName", CATEGORIES)
 
-_STATE = {"debug": False, "quiet": False, "data_dir": None, "cache": True}
+_STATE = {"debug": False, "quiet": False, "progress": False, "data_dir": None, "cache": True}
 
 
 @app.callback()
@@ -47,9 +47,20 @@ def _options(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print results and errors."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the "
                                   "result cache (see 'genai-lca cache clear')."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Draw "
+                                            "progress bars on stderr (default: only when "
+                                            "stderr is a terminal and not --quiet)."),
 ) -> None:
-    _STATE.update(debug=debug, quiet=quiet, data_dir=data_dir, cache=not no_cache)
+    asked, progress = progress, not quiet and sys.stderr.isatty() if progress is None \
+        else progress
+    _STATE.update(debug=debug, quiet=quiet, progress=progress, data_dir=data_dir,
+                  cache=not no_cache)
     _configure_logging(debug, quiet)
+    # bw2io's and bw2data's bars (tqdm reads TQDM_DISABLE when it is first imported)
+    if not progress:
+        os.environ["TQDM_DISABLE"] = "1"
+    elif asked:
+        os.environ.pop("TQDM_DISABLE", None)
 
 
 def _configure_logging(debug: bool, quiet: bool) -> None:
@@ -61,8 +72,7 @@ def _configure_logging(debug: bool, quiet: bool) -> None:
         os.environ["GENAI_LCA_DEBUG"] = "1"
     else:
         warnings.filterwarnings("ignore", category=DeprecationWarning)
-    if quiet:
-        os.environ["TQDM_DISABLE"] = "1"  # bw2io's progress bars
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # cluster start-up chatter
 
 
 @app.command()
@@ -110,7 +120,10 @@ def assess(
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
         from lca.report.excel import write_results_xlsx
 
-        write_results_xlsx(out, result, svc.contributions(fu))
+        from lca.outputs import write_file
+
+        contributions = svc.contributions(fu)
+        write_file(out, lambda target: write_results_xlsx(target, result, contributions))
         log.info("wrote %s", out)
         return
     text = {Format.table: result.to_text, Format.json: result.to_json,
@@ -148,18 +161,19 @@ def graph(
 ) -> None:
     """Draw the service's stage graph, or write it as GraphML."""
     from lca.api import graph as do_graph
-    from lca.outputs import FIGURES, check_output
+    from lca.outputs import FIGURES, check_output, write_file
 
     out = check_output(out, {**FIGURES, ".graphml": "GraphML"})
     g = do_graph(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"])
     if out.suffix.lower() == ".graphml":
         import networkx as nx
 
-        nx.write_graphml(g, out)
+        write_file(out, lambda target: nx.write_graphml(g, target))
     else:
         from lca.report.plots import stage_graph_figure
 
-        stage_graph_figure(g, title=g.graph.get("title")).savefig(out, dpi=150)
+        fig = stage_graph_figure(g, title=g.graph.get("title"))
+        write_file(out, lambda target: fig.savefig(target, dpi=150))
     log.info("wrote %s (%d activities, %d links)", out, g.number_of_nodes(),
              g.number_of_edges())
 
@@ -182,7 +196,7 @@ def uncertainty(
     from lca.api import uncertainty as do_uncertainty
 
     result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                            progress=not _STATE["quiet"], scheduler=scheduler,
+                            progress=_STATE["progress"], scheduler=scheduler,
                             background=background, out=out, cache=_STATE["cache"])
     summary = result.summary()
     if out is not None:
@@ -242,7 +256,7 @@ def report(
     sweeps = [parse_sweep(s) for s in sweep] if sweep else None
     write_report(services, out, samples=samples, seed=seed, fu=fu, sensitivity=sensitivity,
                  sweeps=sweeps, top=top, data_dir=_STATE["data_dir"],
-                 progress=not _STATE["quiet"], cache=_STATE["cache"])
+                 progress=_STATE["progress"], cache=_STATE["cache"])
 
 
 @app.command()
@@ -279,7 +293,7 @@ def sensitivity(
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
     from lca.analysis.sensitivity import parse_bounds
     from lca.api import sensitivity as do_sensitivity
-    from lca.outputs import FIGURES, check_output
+    from lca.outputs import FIGURES, check_output, write_file
 
     if out is not None:
         out = check_output(out, FIGURES)
@@ -291,8 +305,9 @@ def sensitivity(
     if out is not None:
         from lca.report.plots import sensitivity_figure
 
-        sensitivity_figure(frame, "climate_change", method=method.value,
-                           unit="kg CO2-eq").savefig(out, dpi=150)
+        fig = sensitivity_figure(frame, "climate_change", method=method.value,
+                                 unit="kg CO2-eq")
+        write_file(out, lambda target: fig.savefig(target, dpi=150))
         log.info("wrote %s", out)
     _emit_frame(frame, fmt)
 
@@ -372,11 +387,14 @@ def outlook(
                         end=end, budget_limit_c=budget, budget_likelihood=likelihood,
                         threshold=threshold)
     if out is not None:
+        from lca.outputs import write_file
         from lca.prospective.figures import budget_figure, outlook_figure
 
-        outlook_figure(result).savefig(out, dpi=150)
+        first = outlook_figure(result)
+        write_file(out, lambda target: first.savefig(target, dpi=150))
         second = out.with_name(f"{out.stem}-budget{out.suffix}")
-        budget_figure(result).savefig(second, dpi=150)
+        fig = budget_figure(result)
+        write_file(second, lambda target: fig.savefig(target, dpi=150))
         log.info("wrote %s and %s", out, second)
     typer.echo({Format.table: lambda: result.to_text(step=step), Format.json: result.to_json,
                 Format.csv: result.to_csv}[fmt]())
@@ -420,6 +438,17 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning our errors into one-line messages and exit 2."""
     from lca.errors import LCAError
 
+    tqdm_disable = os.environ.get("TQDM_DISABLE")
+    try:
+        return _run(argv, LCAError)
+    finally:  # in process (tests, notebooks), leave the environment as it was
+        if tqdm_disable is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = tqdm_disable
+
+
+def _run(argv: list[str] | None, LCAError: type) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except LCAError as exc:

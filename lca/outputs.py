@@ -9,8 +9,11 @@ leaves no half file.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lca.errors import InputError, Problem
@@ -45,6 +48,54 @@ def check_output(path: str | os.PathLike, kinds: dict[str, str] | None = None, *
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: Mode of a written file: 0666 less the umask (as ``open`` would create it).
+_MODE = 0o666 & ~_umask()
+
+
+def _write_problem(path: Path, exc: OSError, field: str) -> InputError:
+    reason = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    return InputError(Problem(f"could not write '{path}': {reason}", field=field))
+
+
+@contextlib.contextmanager
+def writing(path: Path, *, field: str = "--out") -> Iterator[None]:
+    """Turn an OSError while writing ``path`` (disk full, permission denied) into an
+    InputError naming the field and the reason (exit 2, not an internal error)."""
+    try:
+        yield
+    except OSError as exc:
+        raise _write_problem(path, exc, field) from None
+
+
+def write_file(path: Path, write: Callable[[Path], object], *, field: str = "--out") -> None:
+    """Call ``write(target)`` (a figure's ``savefig``, a workbook's writer) with a temporary
+    file beside ``path`` (same suffix, so the format is inferred as for ``path``), then move
+    it into place: a failed write leaves no half file, and an OSError is an InputError."""
+    with writing(path, field=field):
+        if path.exists() and not path.is_file():  # a device or pipe: write, then copy
+            with tempfile.TemporaryDirectory() as folder:  # (a pipe cannot seek; xlsx does)
+                tmp = Path(folder) / f"out{path.suffix}"
+                write(tmp)
+                with open(tmp, "rb") as src, open(path, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            return
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+        os.close(fd)
+        os.chmod(tmp, _MODE)  # mkstemp's 0600 -> what open() would have made
+        try:
+            write(Path(tmp))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8, newline-terminated) to ``path`` atomically."""
     if not text.endswith("\n"):
@@ -59,6 +110,7 @@ def write_text(path: Path, text: str) -> None:
         return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, _MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)

@@ -18,6 +18,7 @@ report use one prepared object per service.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -82,6 +83,11 @@ def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = 
         content = path.read_bytes()
     except OSError as exc:
         raise InputError(Problem(f"cannot be read: {exc.strerror}", file=str(service))) from None
+    if doubling_years is not None:
+        from lca.checks import finite
+
+        doubling_years = finite(doubling_years, "--doubling-years", low=0,
+                                meaning="accelerator efficiency doubling time in years; 0: none")
     base = resolve_data_dir(data_dir)
     when = When(year, scenario, doubling_years)
     key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)
@@ -211,6 +217,7 @@ class PreparedService:
             provenance = applied.provenance
         select_unit(units, fu)
         resolved = resolve(inv, known, sources)
+        _check_magnitudes(resolved, str(self.path))  # before writing: a refusal changes nothing
         writer.write_databases(resolved)
         svc = loaded.file
         self._written = _Written(svc, units, warnings, resolved[svc.database], provenance,
@@ -269,27 +276,28 @@ class PreparedService:
         (.parquet or .csv) receives every sample; Parquet on the local scheduler is
         streamed chunk by chunk, so memory stays bounded at 10^6 samples."""
         from lca.analysis.uncertainty import ParquetSink, run
-        from lca.outputs import check_output
+        from lca.outputs import check_output, write_file, writing
 
         if out is not None:
             out = check_output(out, {".parquet": "samples", ".csv": "samples"})
         model = self.compile(fu, background=background)
         stream = out is not None and out.suffix.lower() == ".parquet" and \
             scheduler in (None, "local")
-        sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
-            if stream else None
-        try:
-            result = run(model, samples, seed=seed, progress=progress, scheduler=scheduler,
-                         sink=sink, background=background)
-        finally:
-            if sink is not None:
-                sink.close()
+        with writing(out) if stream else contextlib.nullcontext():
+            sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
+                if stream else None
+            try:
+                result = run(model, samples, seed=seed, progress=progress,
+                             scheduler=scheduler, sink=sink, background=background)
+            finally:
+                if sink is not None:
+                    sink.close()
         if out is not None and sink is None:
             frame = result.to_frame()
             if out.suffix.lower() == ".parquet":
-                frame.to_parquet(out, index=False)
+                write_file(out, lambda target: frame.to_parquet(target, index=False))
             else:
-                frame.to_csv(out, index=False)
+                write_file(out, lambda target: frame.to_csv(target, index=False))
         return result
 
     def sensitivity(self, method: str = "oat", *, params: list[str] | None = None,
@@ -319,11 +327,76 @@ class PreparedService:
         companion inputs database, when it has one, to ``<stem>-inputs.xlsx``."""
         from lca.bw.export import export_service
         from lca.bw.project import lock, use_project
-        from lca.outputs import check_output
+        from lca.outputs import check_output, writing
 
         out = check_output(out, {".xlsx": "bw2io Excel workbook"})
         with lock(self.data_dir, f"export {self.path.name}"), use_project():
-            return export_service(self._write().service.database, out)
+            database = self._write().service.database
+            with writing(out):
+                return export_service(database, out)
+
+
+# ---------------------------------------------------------------------- checks
+#: Largest exchange amount (per unit of the activity) taken as meaningful: beyond it the
+#: technosphere matrix is singular or ill-conditioned in floating point (and bw_processing's
+#: float32 uncertainty columns overflow at ~3.4e38).
+MAX_AMOUNT = 1e30
+
+
+def _check_magnitudes(resolved: dict, file: str) -> None:
+    """An InputError if a parameter or an exchange amount of a database about to be written
+    is not finite or beyond :data:`MAX_AMOUNT`, naming the exchange and the parameter that
+    drives it (the input parameter, among those its formula rests on, farthest from 1)."""
+    import math
+
+    from lca.formula import Formula, evaluate_all
+
+    for db in resolved.values():
+        if db.biosphere:
+            continue
+        given = {p["name"]: p.get("formula", p["amount"]) for p in db.parameters}
+        for params in db.activity_parameters.values():
+            given.update({p["name"]: p.get("formula", p["amount"]) for p in params})
+        try:
+            values = evaluate_all(given)
+        except Exception:  # noqa: BLE001 - not ours to report: the writer's checks say it
+            values = {}
+        uses = {k: Formula(v).names for k, v in given.items() if isinstance(v, str)}
+
+        def driver(names) -> str:
+            seen, todo, leaves = set(), list(names), []
+            while todo:
+                n = todo.pop()
+                if n in seen:
+                    continue
+                seen.add(n)
+                if n in uses:
+                    todo.extend(uses[n])
+                elif isinstance(values.get(n), (int, float)) and values[n]:
+                    leaves.append(n)
+            if not leaves:
+                return ""
+            worst = max(leaves, key=lambda n: abs(math.log10(abs(float(values[n])))))
+            return f"; driven by parameter '{worst}' = {float(values[worst]):g}: check its " \
+                   "value and unit"
+
+        for name, v in values.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(Problem(f"parameter '{name}' evaluates to {v}"
+                                         f"{driver(uses.get(name, ()))}", file=file))
+        for (_, code), act in db.data.items():
+            for exc in act.get("exchanges", []):
+                amount = exc.get("amount")
+                if not isinstance(amount, (int, float)):
+                    continue
+                if not math.isfinite(amount) or abs(amount) > MAX_AMOUNT:
+                    formula = exc.get("formula")
+                    names = Formula(formula).names if isinstance(formula, str) else ()
+                    shown = f" = {formula}" if formula else ""
+                    raise InputError(Problem(
+                        f"exchange '{code}' -> '{exc['input'][1]}' has amount {amount:.3g}"
+                        f"{shown}, not a finite number of at most {MAX_AMOUNT:g} (the system "
+                        f"would be singular or meaningless){driver(names)}", file=file))
 
 
 # ---------------------------------------------------------------------- computations

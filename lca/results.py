@@ -17,10 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from lca.data.names import STAGE_ORDER  # order in which stages are shown
+from lca.errors import InputError, Problem
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,20 @@ class AssessmentResult:
     energy_by_stage_kwh: dict[str, float]
     provenance: dict[str, Any]
     warnings: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """No silent NaN or inf: a non-finite total or stage is an error naming it."""
+        values = [(f"indicator '{k}'", s, v) for k, i in self.indicators.items()
+                  for s, v in [("total", i.total), *i.by_stage.items()]]
+        values += [("energy", s, v) for s, v in [("total", self.energy_total_kwh),
+                                                 *self.energy_by_stage_kwh.items()]]
+        bad = [(what, stage, v) for what, stage, v in values if not math.isfinite(v)]
+        if bad:
+            what, stage, v = bad[0]
+            raise InputError(Problem(
+                f"the result is not a finite number ({what}, stage '{stage}': {v}); a "
+                "parameter makes the system singular or overflows: check the service's "
+                "parameters for values extremely large or small", file=self.service))
 
     @property
     def stages(self) -> list[str]:
@@ -71,7 +87,7 @@ class AssessmentResult:
         return {s: d.get(s, 0.0) for s in self.stages}
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent)
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     def rows(self) -> list[dict[str, Any]]:
         """The long table: one row per (indicator, stage), plus a 'total' row each."""
@@ -138,7 +154,7 @@ def _share(part: float, total: float) -> str:
 
 
 def records_to_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, indent=2)
+    return json.dumps(rows, indent=2, allow_nan=False)
 
 
 def records_to_csv(rows: list[dict[str, Any]]) -> str:

@@ -39,6 +39,16 @@ class UncertaintyResult:
 
         x = self.total
         n = x.shape[0]
+        bad = ~np.isfinite(x)
+        if bad.any():  # no silent NaN/inf in a summary: say which indicator and samples
+            from lca.errors import InputError, Problem
+
+            col = int(np.flatnonzero(bad.any(axis=0))[0])
+            rows = np.flatnonzero(bad[:, col])
+            raise InputError(Problem(
+                f"{len(rows)} of {n} Monte Carlo samples of '{self.indicators[col]}' are not "
+                f"finite (first: sample {int(rows[0])}); a sampled parameter makes the system "
+                "singular or overflows: narrow the distributions of the service's parameters"))
         sd = x.std(axis=0, ddof=1) if n > 1 else np.zeros(x.shape[1])
         se = sd / np.sqrt(n)
         mean = x.mean(axis=0)
@@ -163,7 +173,8 @@ def run(model: CompiledModel, n: int, *, seed: int | np.random.SeedSequence | No
         if progress and n > 5 * CHUNK:
             from tqdm import tqdm
 
-            done = tqdm(done, total=len(chunks), desc="Monte Carlo", unit="chunk")
+            done = tqdm(done, total=len(chunks), desc="Monte Carlo", unit="chunk",
+                        disable=False)  # asked for: whatever TQDM_DISABLE said at import
         for first, (part_total, part_stages) in zip(firsts, done):
             if sink is not None:
                 total[first:first + len(part_total)] = part_total
@@ -229,9 +240,14 @@ def _distributed(model, chunks, scheduler: str, per_task: int, progress: bool,
         futures = client.map(evaluate_chunks, [remote] * len(groups), groups,
                              [background] * len(groups), pure=False)
         if progress:
+            import contextlib
+            import sys
+
             from dask.distributed import progress as show
 
-            show(futures)
+            with contextlib.redirect_stdout(sys.stderr):  # Dask draws on stdout: keep it
+                show(futures)                             # for the document
+
         return client.gather(futures)  # in submission order: same as the local run
     finally:
         client.close()

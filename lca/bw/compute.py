@@ -86,9 +86,16 @@ def solve(demand: dict[tuple, float], methods: dict[str, tuple], foreground: str
     import bw2data as bd
 
     ids = {bd.get_activity(k).id: v for k, v in demand.items()}
-    fac = Factorised(ids, next(iter(methods.values())))
+    try:
+        fac = Factorised(ids, next(iter(methods.values())))
+    except RuntimeError as exc:  # UMFPACK: "Factor is exactly singular"
+        if "singular" not in str(exc).lower():
+            raise
+        raise _not_solvable(foreground, "the technosphere matrix is singular") from None
     lca, A = fac.lca, fac.A
     x = lca.supply_array
+    if not np.isfinite(x).all():
+        raise _not_solvable(foreground, "the supply of some activities is not finite")
     fg = _foreground(foreground, lca.dicts.activity)
     stages = {col: stage for col, (_, stage) in fg.items()}
     keys_by_col = {col: key for col, (key, _) in fg.items()}
@@ -115,6 +122,14 @@ def solve(demand: dict[tuple, float], methods: dict[str, tuple], foreground: str
         _check_partition(key, total, lca.score, solver_noise(d, x))
     e_total, e_stage, _ = split(fac.grid_electricity())
     return Solution(totals, by_stage, e_total, e_stage, by_activity)
+
+
+def _not_solvable(foreground: str, what: str):
+    from lca.errors import InputError, Problem
+
+    return InputError(Problem(f"{what}: an exchange amount or a parameter is extremely "
+                              "large or small (or a loop produces nothing net); check the "
+                              "service's parameters and their units", dataset=foreground))
 
 
 def solver_noise(d: np.ndarray, x: np.ndarray) -> float:

@@ -47,14 +47,55 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
         import platformdirs  # what bw2data uses for its own default
 
         path = Path(platformdirs.user_data_dir("Brightway3", "pylca"))
+    _lock_timeout()  # a bad GENAI_LCA_LOCK_TIMEOUT is refused before any work
     if "bw2data" in sys.modules:
         current = Path(sys.modules["bw2data"].projects._base_data_dir).resolve()
         if current != path:
             raise LCAError(f"this process already uses the Brightway data directory "
                            f"{current}; start a new process for {path}")
-    path.mkdir(parents=True, exist_ok=True)
+    _usable_folder(path, "--data-dir" if explicit is not None else
+                   "BRIGHTWAY2_DIR" if os.environ.get("BRIGHTWAY2_DIR") else "data directory")
     os.environ["BRIGHTWAY2_DIR"] = str(path)
     return path
+
+
+def _usable_folder(path: Path, field: str) -> None:
+    """Create ``path`` if needed; an InputError naming ``field`` if it is a file, lies
+    below a file, or cannot be written."""
+    from lca.errors import InputError, Problem
+
+    def problem(message: str) -> InputError:
+        return InputError(Problem(f"the Brightway data directory must be a writable "
+                                  f"folder; {message}", field=field))
+
+    if path.exists() and not path.is_dir():
+        raise problem(f"'{path}' is a file")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise problem(f"'{path}' lies below '{blocker}', which is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise problem(f"'{path}' cannot be created ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise problem(f"'{path}' cannot be written (permission denied)")
+
+
+def _lock_timeout() -> float:
+    """``GENAI_LCA_LOCK_TIMEOUT`` in seconds (default 600; ``inf``: wait for ever); an
+    InputError naming the variable if it is not a number >= 0."""
+    from lca.errors import InputError, Problem
+
+    text = os.environ.get("GENAI_LCA_LOCK_TIMEOUT") or "600"  # set but empty: default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:  # also refuses nan
+        raise InputError(Problem(f"must be a number of seconds >= 0 (how long to wait for "
+                                 f"another genai-lca process); got {text!r}",
+                                 field="GENAI_LCA_LOCK_TIMEOUT"))
+    return value
 
 
 @contextlib.contextmanager
@@ -68,7 +109,7 @@ def lock(directory: Path, what: str) -> Iterator[None]:
             lock._held -= 1
         return
     path = directory / _LOCK_NAME
-    timeout = float(os.environ.get("GENAI_LCA_LOCK_TIMEOUT", "600"))
+    timeout = _lock_timeout()
     fh = open(path, "a+")
     start, told = time.monotonic(), False
     while True:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from lca.data.names import ELECTRICITY_DB, grid_code
+from lca.checks import finite
 from lca.errors import InputError, Problem
 from lca.prospective.scenarios import (FIRST_YEAR, LAST_YEAR, ScenarioData, check_year,
                                        grid_index, grid_intensity_g_per_kwh, load_scenarios,
@@ -111,10 +112,11 @@ class Outlook:
         def clean(records):
             return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v)
                      for k, v in r.items()} for r in records]
-        return json.dumps({"parameters": self.parameters,
+        return json.dumps({"parameters": self.parameters,  # allow_nan=False: no NaN/Infinity
                            "summary": clean(self.summary.to_dict("records")),
                            "years": clean(self.frame.to_dict("records")),
-                           "sources": self.sources}, indent=2, default=_plain)
+                           "sources": self.sources}, indent=2, default=_plain,
+                          allow_nan=False)
 
     def to_csv(self) -> str:
         return self.frame.to_csv(index=False)
@@ -159,16 +161,21 @@ def run(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[float]
     :data:`WORLD_GRID`, x 1000); None: the value ``grid_intensity.csv`` records for it."""
     data = data or load_scenarios()
     names = [scenario_name(s) for s in ([scenarios] if isinstance(scenarios, str) else scenarios)]
-    rates = [float(g) for g in (np.atleast_1d(ict_growth))]
-    share = data.parameter("ict_share_of_world") if ict_share is None else float(ict_share)
+    rates = [finite(g, "--ict-growth", low=-1, low_open=True,
+                    meaning="growth a year, 0.06 = +6 %/yr") for g in np.atleast_1d(ict_growth)]
+    share = data.parameter("ict_share_of_world") if ict_share is None else \
+        finite(ict_share, "--ict-share", low=0, high=1, high_open=True,
+               meaning="ICT share of world net CO2 in the base year")
     check_year(base_year, FIRST_YEAR, LAST_YEAR, "--base-year")
     check_year(end, base_year, LAST_YEAR, "--end")
-    if not 0 <= share < 1:
-        raise InputError(Problem(f"the ICT share must be in [0, 1); got {share}",
-                                 field="--ict-share"))
-    if any(g <= -1 for g in rates):
-        raise InputError(Problem(f"growth rates must be > -1 (-100 %/yr); got {rates}",
-                                 field="--ict-growth"))
+    budget_limit_c = finite(budget_limit_c, "--budget", low=0, low_open=True,
+                            meaning="warming limit, degC")
+    budget_likelihood = finite(budget_likelihood, "--likelihood", low=0, high=1,
+                               meaning="likelihood of the budget")
+    threshold = finite(threshold, "--threshold", low=0, high=1, low_open=True,
+                       meaning="share of world net CO2")
+    if world_grid_g_per_kwh is not None:
+        world_grid_g_per_kwh = finite(world_grid_g_per_kwh, "world_grid_g_per_kwh", low=0)
     budget = remaining_budget_gt(data, budget_limit_c, budget_likelihood)
     grid_base = int(data.parameter("grid_base_year"))
     floor = data.parameter("grid_floor_g_per_kwh")
@@ -283,6 +290,21 @@ def service_grid(service) -> tuple[str, str] | None:
     return (ELECTRICITY_DB, grid_code(model.electricity.location))
 
 
+def check_ai_options(requests_per_day: float | None, growth: float | None,
+                     doubling_years: float | None, rebound: float) -> None:
+    """InputErrors for the AI slice's options that are not finite or out of range."""
+    if requests_per_day is not None:
+        finite(requests_per_day, "--ai-requests-per-day", low=0, low_open=True,
+               meaning="AI requests a day in the base year")
+    if growth is not None:
+        finite(growth, "--ai-growth", low=-1, low_open=True,
+               meaning="AI demand growth a year, 0.15 = +15 %/yr")
+    if doubling_years is not None:
+        finite(doubling_years, "--doubling-years", low=0,
+               meaning="efficiency doubling time in years; 0: none")
+    finite(rebound, "--rebound", low=0, meaning="demand elasticity to efficiency; 0: none")
+
+
 def ai_slice_from_assessment(result, service, *, grid_g_per_kwh: float | None = None,
                              requests_per_day: float | None = None,
                              growth: float | None = None, doubling_years: float | None = None,
@@ -309,9 +331,10 @@ def ai_slice_from_assessment(result, service, *, grid_g_per_kwh: float | None = 
                            for p in svc.parameters})
     if requests_per_day is None:
         requests_per_day = values.get("requests_per_day")
-    if requests_per_day is None or requests_per_day <= 0:
+    if requests_per_day is None:
         raise InputError(Problem("give the AI demand (--ai-requests-per-day > 0)",
                                  field="--ai-requests-per-day"))
+    check_ai_options(requests_per_day, growth, doubling_years, rebound)
     elec = svc.model.electricity
     if elec.basis == "location-based":
         if grid_g_per_kwh is None:
