@@ -38,7 +38,7 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
     Returns the databases that would be written; raises :class:`InputError` otherwise.
     """
     from lca.bw import writer
-    from lca.bw.project import PROJECT, use_project
+    from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
     from lca.bw.setup import ensure_setup
     from lca.data.files import inventory_root
     from lca.data.inventory import InventorySet, read_inventory, resolve
@@ -66,9 +66,10 @@ def validate(paths: list[str | os.PathLike], data_dir: str | os.PathLike | None 
     if not inv.files and not services:
         raise InputError(Problem("no inventory or service file found", file=", ".join(
             map(str, paths))))
-    ensure_setup(data_dir)
+    base = _data_dir(data_dir)
+    ensure_setup(base)
     sources = load_sources(inventory_root() / "SOURCES")
-    with use_project(PROJECT):
+    with lock(base, "validate"), use_project(PROJECT):  # never a write seen half-done
         known = writer.known()
         for svc in services:
             try:
@@ -110,12 +111,13 @@ def catalog(category: str, data_dir: str | os.PathLike | None = None) -> list[di
     """What the background offers in ``category`` (accelerators, servers, grids,
     datacenters), with per-unit scores for the four indicators and key figures."""
     from lca.bw.catalog import listing
-    from lca.bw.project import PROJECT, use_project
+    from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
     from lca.bw.setup import ensure_setup
     from lca.data.files import method_names
 
-    ensure_setup(data_dir)
-    with use_project(PROJECT):
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    with lock(base, "catalog"), use_project(PROJECT):
         return listing(category, {k: s["name"] for k, s in method_names().items()})
 
 
@@ -141,14 +143,14 @@ def outlook(scenarios: str | list[str] = "SSP1-1.9", ict_growth: float | list[fl
     ai = None
     if service is not None:
         from lca.bw.grids import grid_kg_per_kwh
-        from lca.bw.project import use_project
+        from lca.bw.project import data_dir as _data_dir, lock, use_project
         from lca.data.files import method_names
         from lca.data.service import load_service
 
         result = assess(service, fu="request", data_dir=data_dir)
         loaded = load_service(service)
         grid = trajectories.service_grid(loaded)
-        with use_project():  # present intensities as the project solves them
+        with lock(_data_dir(data_dir), "outlook"), use_project():  # as the project solves them
             present = grid_kg_per_kwh([trajectories.WORLD_GRID] + ([grid] if grid else []),
                                       method_names()["climate_change"]["name"])
         ai = trajectories.ai_slice_from_assessment(

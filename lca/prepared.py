@@ -18,7 +18,6 @@ report use one prepared object per service.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -276,23 +275,32 @@ class PreparedService:
         (.parquet or .csv) receives every sample; Parquet on the local scheduler is
         streamed chunk by chunk, so memory stays bounded at 10^6 samples."""
         from lca.analysis.uncertainty import ParquetSink, run
-        from lca.outputs import check_output, write_file, writing
+        from lca.outputs import check_output, write_file
 
         if out is not None:
             out = check_output(out, {".parquet": "samples", ".csv": "samples"})
         model = self.compile(fu, background=background)
         stream = out is not None and out.suffix.lower() == ".parquet" and \
             scheduler in (None, "local")
-        with writing(out) if stream else contextlib.nullcontext():
-            sink = ParquetSink(out, list(model.spec.indicators), model.stage_names) \
-                if stream else None
-            try:
-                result = run(model, samples, seed=seed, progress=progress,
-                             scheduler=scheduler, sink=sink, background=background)
-            finally:
-                if sink is not None:
+        def sample(sink=None):
+            return run(model, samples, seed=seed, progress=progress, scheduler=scheduler,
+                       sink=sink, background=background)
+
+        if not stream:
+            result = sample()
+        else:  # into a temporary file beside ``out``, moved into place once complete
+            done = {}
+
+            def stream_to(target: Path) -> None:
+                sink = ParquetSink(target, list(model.spec.indicators), model.stage_names)
+                try:
+                    done["result"] = sample(sink)
+                finally:
                     sink.close()
-        if out is not None and sink is None:
+
+            write_file(out, stream_to)
+            result = done["result"]
+        if out is not None and not stream:
             frame = result.to_frame()
             if out.suffix.lower() == ".parquet":
                 write_file(out, lambda target: frame.to_parquet(target, index=False))
