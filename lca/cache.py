@@ -78,20 +78,20 @@ def environment_digest() -> str:
 
 
 @lru_cache(maxsize=8)
-def _tree_digest(root: str, stamp: tuple) -> str:
+def _tree_digest(root: str, stamps: tuple) -> str:
+    """Hash of the data files among ``stamps`` ((path, stamp) pairs, sorted by path)."""
     h = hashlib.sha256()
-    base = Path(root)
-    for path in sorted(p for p in base.rglob("*") if p.is_file()):
-        if path.suffix in (".yaml", ".yml", ".csv", ".json"):
-            h.update(str(path.relative_to(base)).encode())
-            h.update(path.read_bytes())
+    for path, _ in stamps:
+        if Path(path).suffix in (".yaml", ".yml", ".csv", ".json"):
+            h.update(os.path.relpath(path, root).encode())
+            h.update(Path(path).read_bytes())
     return h.hexdigest()
 
 
 def inventory_digest(root: Path) -> str:
     """Hash of every inventory, method, source and scenario file under ``root``
-    (``inventories/``): re-read when any file's stamp changes."""
-    files = sorted(str(p) for p in Path(root).rglob("*") if p.is_file())
+    (``inventories/``): re-read only when a file's stamp changes."""
+    files = (str(p) for p in Path(root).rglob("*") if p.is_file())
     return _tree_digest(str(root), tuple(sorted(stamps_of(files).items())))
 
 
@@ -136,6 +136,7 @@ class ResultCache:
     def put(self, key: str, value: Any, stamps: dict[str, tuple[int, int]]) -> None:
         """Store ``value``, valid while ``stamps`` (see :func:`project_stamps`) hold.
         A cache that cannot be written (read-only data directory, full disk) is skipped."""
+        tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".pickle")
@@ -144,10 +145,8 @@ class ResultCache:
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._path(key))
         except OSError:
-            try:
-                os.unlink(tmp)  # noqa: F821 - defined once mkstemp succeeded
-            except (OSError, NameError):
-                pass
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
     def clear(self) -> int:
         """Remove every entry (and stray temporary files); return how many files."""

@@ -51,8 +51,9 @@ def _options(
                                             "progress bars on stderr (default: only when "
                                             "stderr is a terminal and not --quiet)."),
 ) -> None:
-    asked, progress = progress, not quiet and sys.stderr.isatty() if progress is None \
-        else progress
+    asked = progress is not None
+    if not asked:
+        progress = not quiet and sys.stderr.isatty()
     _STATE.update(debug=debug, quiet=quiet, progress=progress, data_dir=data_dir,
                   cache=not no_cache)
     _configure_logging(debug, quiet)
@@ -118,9 +119,8 @@ def assess(
                   doubling_years=doubling_years, cache=_STATE["cache"])
     result = svc.assess(fu)
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
-        from lca.report.excel import write_results_xlsx
-
         from lca.outputs import write_file
+        from lca.report.excel import write_results_xlsx
 
         contributions = svc.contributions(fu)
         write_file(out, lambda target: write_results_xlsx(target, result, contributions))

@@ -3,8 +3,8 @@
 Every command and API verb that writes a file (``--out``) calls :func:`check_output` first,
 so a wrong suffix, a missing or read-only folder or an existing folder in its place is an
 :class:`~lca.errors.InputError` (exit 2) before anything is computed or written.
-:func:`write_text` writes through a temporary file in the same folder, so a failed write
-leaves no half file.
+:func:`write_file` (and :func:`write_text` on it) writes through a temporary file in the same
+folder, so a failed write leaves no half file.
 """
 
 from __future__ import annotations
@@ -97,26 +97,7 @@ def write_file(path: Path, write: Callable[[Path], object], *, field: str = "--o
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, newline-terminated) to ``path`` atomically."""
+    """Write ``text`` (UTF-8, newline-terminated) to ``path`` as :func:`write_file` does."""
     if not text.endswith("\n"):
         text += "\n"
-    if path.exists() and not path.is_file():  # a device or pipe (/dev/stdout): write to it
-        try:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise InputError(Problem(f"could not write '{path}': {exc.strerror}",
-                                     field="--out")) from None
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, _MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(Problem(f"could not write '{path}': {exc.strerror}",
-                                     field="--out")) from None
-        raise
+    write_file(path, lambda target: target.write_text(text, encoding="utf-8"))

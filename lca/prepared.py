@@ -111,7 +111,7 @@ class PreparedService:
         self.cache = _cache.ResultCache(_cache.directory(data_dir)) if cache else None
         self._written: _Written | None = None
         self._stamps: dict | None = None
-        self._memo: dict[tuple, Any] = {}
+        self._memo: dict[str, tuple[dict, Any]] = {}  # key -> (stamps, value)
 
     def __repr__(self) -> str:
         when = "" if self.when.present else f", {self.when.scenario} {self.when.year}"
@@ -165,20 +165,11 @@ class PreparedService:
             return prospective_service(loaded, prospect), prospect
         return loaded, None
 
-    def unit(self, fu: str | None = None):
-        """The functional unit ``fu`` (default: the service's first); a bad id fails here,
-        before any Brightway work when the file declares its units."""
-        from lca.data.service import select_unit
-
-        if self._written is not None:
-            return select_unit(self._written.units, fu)
-        return select_unit(self._write_locked(fu).units, fu)
-
-    def _write_locked(self, fu: str | None = None) -> _Written:
+    def _write_locked(self) -> _Written:
         from lca.bw.project import lock, use_project
 
         with lock(self.data_dir, f"write {self.path.name}"), use_project():
-            return self._write(fu)
+            return self._write()
 
     def _write(self, fu: str | None = None) -> _Written:
         """Build, validate and write the service (when its content changed), once per
@@ -282,13 +273,12 @@ class PreparedService:
         model = self.compile(fu, background=background)
         stream = out is not None and out.suffix.lower() == ".parquet" and \
             scheduler in (None, "local")
+
         def sample(sink=None):
             return run(model, samples, seed=seed, progress=progress, scheduler=scheduler,
                        sink=sink, background=background)
 
-        if not stream:
-            result = sample()
-        else:  # into a temporary file beside ``out``, moved into place once complete
+        if stream:  # into a temporary file beside ``out``, moved into place once complete
             done = {}
 
             def stream_to(target: Path) -> None:
@@ -299,8 +289,9 @@ class PreparedService:
                     sink.close()
 
             write_file(out, stream_to)
-            result = done["result"]
-        if out is not None and not stream:
+            return done["result"]
+        result = sample()
+        if out is not None:
             frame = result.to_frame()
             if out.suffix.lower() == ".parquet":
                 write_file(out, lambda target: frame.to_parquet(target, index=False))
