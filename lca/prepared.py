@@ -26,6 +26,7 @@ from typing import Any
 
 from lca import cache as _cache
 from lca.errors import InputError, Problem
+from lca.model.serving import REPORTED, TOKEN_CLASSES
 
 #: Every result says which AWARE factors it used (issue 4: by country where available).
 AWARE_WORLD_AVERAGE = {
@@ -429,9 +430,11 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
     functional_unit = {"id": unit.id, "name": unit.name, "amount": 1.0, "unit": unit.unit,
                        "reference_flow": {"activity": [svc.database, unit.activity],
                                           "amount": amount, "formula": unit.amount}}
-    for kind in ("input", "output"):  # tokens the unit carries, stated apart (prefill vs decode)
+    for kind in TOKEN_CLASSES:  # tokens the unit carries, each class apart (prefill vs decode)
         if f"{kind}_tokens_per_request" in values and unit.activity == "request":
             functional_unit[f"{kind}_tokens"] = amount * float(values[f"{kind}_tokens_per_request"])
+    serving = {k: float(values[k]) for k in REPORTED if k in values} \
+        if "serving_activity" in values else {}
     warnings = list(w.warnings)
     if not any(x["code"].startswith("aware-") for x in warnings):
         warnings.append(AWARE_WORLD_AVERAGE)
@@ -439,7 +442,7 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
         service=svc.service.id, service_name=svc.service.name,
         functional_unit=functional_unit, indicators=indicators,
         energy_total_kwh=sol.energy_total, energy_by_stage_kwh=sol.energy_by_stage,
-        provenance=provenance, warnings=warnings)
+        provenance=provenance, warnings=warnings, serving=serving)
 
 
 def _contributions(w: _Written, fu: str | None, top: int):

@@ -46,6 +46,9 @@ class AssessmentResult:
     energy_by_stage_kwh: dict[str, float]
     provenance: dict[str, Any]
     warnings: list[dict[str, str]] = field(default_factory=list)
+    #: The roofline serving model's figures (lca.model.serving.REPORTED): replica size,
+    #: batch, step time, power, IT energy per token of each class (J/token, before PUE).
+    serving: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """No silent NaN or inf: a non-finite total or stage is an error naming it."""
@@ -79,6 +82,7 @@ class AssessmentResult:
                            for k, i in self.indicators.items()},
             "energy_kwh": {"total": self.energy_total_kwh,
                            "by_stage": self._ordered(self.energy_by_stage_kwh)},
+            **({"serving": dict(self.serving)} if self.serving else {}),
             "provenance": self.provenance,
             "warnings": list(self.warnings),
         }
@@ -139,7 +143,10 @@ class AssessmentResult:
                  f" x '{ref.get('activity', ['', ''])[1]}'; shares by lifecycle stage")
         body = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in lines]
         notes = [f"warning [{w['code']}]: {w['message']}" for w in self.warnings]
-        return "\n".join([title, ""] + body + ([""] + notes if notes else []))
+        serving = ["serving (roofline): " + ", ".join(
+            f"{k} = {_fmt(v)}" for k, v in self.serving.items())] if self.serving else []
+        return "\n".join([title, ""] + body + ([""] + serving if serving else [])
+                         + ([""] + notes if notes else []))
 
 
 def _fmt(v: float) -> str:

@@ -50,10 +50,18 @@ def parse_sweep(text: str) -> SweepSpec:
 
 
 def default_sweeps(model) -> list[SweepSpec]:
-    """The :data:`DEFAULT_RANGES` parameters the model has."""
+    """The :data:`DEFAULT_RANGES` parameters the model has. A roofline service's batch runs
+    from 1 to the largest batch its replica's memory holds (``max_batch`` as written),
+    not over a fixed range that may not fit."""
     names = {p.name for p in model.spec.parameters}
-    return [SweepSpec(n, lo, hi, log) for n, (lo, hi, log) in DEFAULT_RANGES.items()
-            if n in names]
+    out = []
+    for n, (lo, hi, log) in DEFAULT_RANGES.items():
+        if n not in names:
+            continue
+        if n == "batch" and "max_batch" in names:
+            hi = max(lo, base_value(model, "max_batch"))
+        out.append(SweepSpec(n, lo, hi, log))
+    return out
 
 
 def base_value(model, parameter: str) -> float:

@@ -110,6 +110,7 @@ class Spec:
     kind: Literal["input", "derived", "convention"] = "input"
     efficiency_scaled: bool = False
     sweep: tuple[float, float, bool] | None = None  # (low, high, log-spaced)
+    constraint: bool = False  # derived, but its domain is checked: it says what is wrong
 
     @property
     def unit(self) -> str:
@@ -146,6 +147,118 @@ def _campaign(prefix: str) -> list[Spec]:
              "an energy", section, kind="derived"),
         Spec(f"{prefix}_gpu_hours_total", ("hour",), NON_NEGATIVE,
              f"GPU-hours of all {what} runs", "a duration", section, kind="derived"),
+    ]
+
+
+def _roofline() -> list[Spec]:
+    """The roofline serving model's parameters (lca.model.serving)."""
+    sec, img, der = "inference, roofline", "image, roofline", "inference, roofline (derived)"
+    tokens = ("token / request", "token", "dimensionless")
+    factor = "lca.model.serving FACTORS (triangular range)"
+    return [
+        Spec("total_parameters", _DIMENSIONLESS, POSITIVE,
+             "model parameters in total (all experts: the weights held in memory)",
+             "memory and bytes read scale with it", sec),
+        Spec("batch", ("dimensionless", "request"), AT_LEAST_ONE,
+             "sequences decoded together by one replica (or images denoised together)",
+             "at least one", sec, "required", sweep=(1.0, 256.0, True)),
+        Spec("cached_input_tokens_per_request", tokens, NON_NEGATIVE,
+             "prompt tokens served from the prefix cache (part of the input tokens)",
+             "a count of tokens", sec, "0"),
+        Spec("reasoning_tokens_per_request", tokens, NON_NEGATIVE,
+             "reasoning tokens per request, decoded like output but reported apart",
+             "a count of tokens", sec, "0"),
+        Spec("mean_context_tokens", ("token", "dimensionless"), NON_NEGATIVE,
+             "mean tokens in context while decoding (the KV cache read per step)",
+             "a count of tokens", sec, "input + (output + reasoning) / 2"),
+        Spec("kv_bytes_per_token", ("byte / token", "byte"), POSITIVE,
+             "KV-cache bytes per token of context", "a transformer stores keys and values",
+             sec, "2 x layers x kv_heads x head_dim x kv_bytes_per_value"),
+        Spec("layers", _DIMENSIONLESS, COUNT, "transformer layers", "a count", sec,
+             "required unless kv_bytes_per_token"),
+        Spec("kv_heads", _DIMENSIONLESS, COUNT, "key-value heads per layer", "a count", sec,
+             "required unless kv_bytes_per_token"),
+        Spec("head_dim", _DIMENSIONLESS, COUNT, "dimension of one attention head", "a count",
+             sec, "required unless kv_bytes_per_token"),
+        Spec("kv_bytes_per_value", ("byte", "dimensionless"), POSITIVE,
+             "bytes per cached key or value element", "a size", sec, "2 (16-bit)"),
+        Spec("bytes_per_weight", ("dimensionless", "byte"), Domain(0.0, 8.0, low_open=True),
+             "bytes per weight (bf16 2, fp8 1, int4 0.5)", "a size of at most 64 bits", sec,
+             "from inference.precision (bf16)"),
+        Spec("memory_bandwidth_tb_s", ("TB / s",), POSITIVE,
+             "peak memory bandwidth of one GPU, TB/s", "the decode step divides by it", sec,
+             "accelerator record"),
+        Spec("accelerator_memory_gb", ("GB",), POSITIVE, "memory of one GPU, GB",
+             "the replica size divides by it", sec, "accelerator record"),
+        Spec("gpu_tdp_w", ("W",), POSITIVE, "board power limit (TDP) of one GPU",
+             "a power", sec, "accelerator record"),
+        Spec("gpu_idle_w", ("W",), NON_NEGATIVE, "idle board power of one GPU", "a power",
+             sec, "accelerator record"),
+        Spec("host_idle_w", ("W",), NON_NEGATIVE,
+             "non-GPU power of one server at idle", "a power", sec, "server record"),
+        Spec("host_peak_w", ("W",), NON_NEGATIVE,
+             "non-GPU power of one server at full load", "a power", sec, "server record"),
+        Spec("bandwidth_fraction", _DIMENSIONLESS, FRACTION,
+             "achieved share of peak memory bandwidth in decode",
+             "a share; 0 would divide by zero", sec, factor),
+        Spec("decode_compute_fraction", _DIMENSIONLESS, FRACTION,
+             "achieved share of peak compute in a compute-bound step",
+             "a share; 0 would divide by zero", sec, factor),
+        Spec("decode_step_overhead_s", ("second",), NON_NEGATIVE,
+             "launch and scheduling time per decode step (eager decoding ~0.05 s)",
+             "a duration", sec, factor),
+        Spec("sequence_overhead_s", ("second",), NON_NEGATIVE,
+             "host time per sequence per step", "a duration", sec, factor),
+        Spec("tp_overhead", _DIMENSIONLESS, SHARE,
+             "tensor-parallel communication, share of the roofline time", "a share", sec,
+             factor),
+        Spec("memory_activity", _DIMENSIONLESS, SHARE,
+             "board power activity of a memory-bound step", "a share of (TDP - idle)", sec,
+             factor),
+        Spec("overhead_activity", _DIMENSIONLESS, SHARE,
+             "board power activity while a step waits on launches or communication",
+             "a share of (TDP - idle)", sec, factor),
+        Spec("memory_usable_fraction", _DIMENSIONLESS, FRACTION,
+             "share of GPU memory for weights and KV cache", "a share; 0 would divide by zero",
+             sec, factor),
+        Spec("denoising_steps", _DIMENSIONLESS, POSITIVE, "denoising steps per image",
+             "a count of steps", img),
+        Spec("image_tokens", ("token", "dimensionless"), POSITIVE,
+             "latent and text tokens one denoising step processes (FLUX 1024x1024: 4,096 + 512)",
+             "a count of tokens", img, "required unless image_flops_per_step"),
+        Spec("image_flops_per_step", _DIMENSIONLESS, POSITIVE,
+             "FLOPs of one denoising step for one image", "a count of operations", img,
+             "2 x active_parameters x image_tokens"),
+        # derived; the three checked ones ('constraint') say what a user got wrong
+        Spec("active_share", _DIMENSIONLESS, FRACTION, "active / total parameters",
+             "active_parameters cannot exceed total_parameters", der, kind="derived",
+             constraint=True),
+        Spec("prefill_tokens_per_request", tokens, NON_NEGATIVE,
+             "input tokens prefilled (input - cached input)",
+             "cached_input_tokens_per_request cannot exceed input_tokens_per_request", der,
+             kind="derived", constraint=True),
+        Spec("memory_fill", _DIMENSIONLESS, FRACTION,
+             "share of the replica's usable memory taken by weights and KV cache at this batch",
+             "above 1 they do not fit: more gpus_per_replica, a smaller batch or fewer bytes "
+             "per weight", der, kind="derived", constraint=True),
+        *[Spec(n, (u,), NON_NEGATIVE, d, "", der, kind="derived") for n, u, d in (
+            ("weight_bytes", "byte", "bytes of the weights"),
+            ("decoded_tokens_per_request", "token", "output + reasoning tokens"),
+            ("replica_gpus_needed", "unit", "GPUs that hold weights and KV cache"),
+            ("max_batch", "dimensionless", "largest batch the replica's memory holds"),
+            ("touched_parameters", "dimensionless", "parameters one decode step reads"),
+            ("decode_memory_s", "second", "memory time of a decode step"),
+            ("decode_compute_s", "second", "compute time of a decode step"),
+            ("decode_step_s", "second", "time of a decode step"),
+            ("decode_activity", "dimensionless", "GPU power activity in decode"),
+            ("prefill_s_per_request", "second", "replica time of a request's prefill"),
+            ("decode_s_per_request", "second", "replica time of a request's decode"),
+            ("serving_activity", "dimensionless", "GPU power activity over a request"),
+            ("prefill_j_per_token", "J / token", "IT energy per prefilled input token"),
+            ("decode_j_per_token", "J / token", "IT energy per output or reasoning token"),
+            ("gpu_j_per_output_token", "J / token",
+             "GPU energy per output and reasoning token (ML.ENERGY's boundary)"),
+            ("gpu_j_per_image", "J / image", "GPU energy per image"))],
     ]
 
 
@@ -254,11 +367,10 @@ _SPECS: list[Spec] = [
          "allocation", "required by allocation share"),
     *_campaign("training"),
     *_campaign("fine_tuning"),
-    # a name the model does not read, but that sweeps know
-    Spec("batch", _DIMENSIONLESS, AT_LEAST_ONE,
-         "requests decoded together (a service's own parameter, for its formulas)",
-         "at least one request", "serving convention", "not read by the model",
-         kind="convention", sweep=(1.0, 256.0, True)),
+    *_roofline(),
+    Spec("calls_per_task", ("request", "dimensionless"), POSITIVE,
+         "model calls (requests) per agent task", "the functional unit 'agent-task' "
+         "multiplies by it", "agent task", "optional (functional unit agent-task)"),
 ]
 
 #: Name -> :class:`Spec` of every parameter of the service model.
@@ -279,6 +391,12 @@ def checked() -> list[Spec]:
     """The parameters whose values a service gives (or the model defaults): checked
     against their domain when a service is built. Derived ones follow from them."""
     return [s for s in _SPECS if s.kind != "derived"]
+
+
+def constraints() -> list[Spec]:
+    """Derived parameters whose domain is checked too: a value outside it means the given
+    ones contradict each other (cached input above input, a batch that does not fit)."""
+    return [s for s in _SPECS if s.constraint]
 
 
 def markdown_table() -> str:

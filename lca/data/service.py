@@ -121,7 +121,21 @@ class Campaign(_Spec):
 
 
 class Inference(_Spec):
-    energy_model: Literal["measured", "throughput", "compute"]
+    """How inference energy is found: ``measured`` (Wh per request), ``throughput`` (given
+    replica throughput and power), ``compute`` (2N FLOPs per token at a utilisation) or
+    ``roofline`` (model size, precision, batch and the accelerator's bandwidth, compute,
+    memory and power: lca.model.serving). ``precision`` (roofline only) sets the bytes per
+    weight and which peak compute of the accelerator applies."""
+
+    energy_model: Literal["measured", "throughput", "compute", "roofline"]
+    precision: Literal["bf16", "fp16", "fp8", "int4"] | None = None
+
+    @model_validator(mode="after")
+    def precision_is_roofline(self):
+        if self.precision is not None and self.energy_model != "roofline":
+            raise ValueError(f"'precision' is read by energy_model roofline only, not "
+                             f"'{self.energy_model}'")
+        return self
 
 
 class Allocation(_Spec):

@@ -132,7 +132,7 @@ class _Builder:
         from lca.data.distributions import from_stats_arrays
 
         values = _values(self.params.values())
-        for spec in parameters.checked():
+        for spec in parameters.checked() + parameters.constraints():
             p, value = self.params.get(spec.name), values.get(spec.name)
             if p is None or value is None:
                 continue
@@ -187,9 +187,15 @@ class _Builder:
         self.added.append(p)
         return name
 
-    def constant(self, name: str, value: float, unit: str, source: str, why: str) -> str:
+    def given_or(self, name: str, formula: str, unit: str) -> str:
+        """The service's parameter if it gives one, else derived by ``formula``."""
+        return name if name in self.params else self.derive(name, formula, unit)
+
+    def constant(self, name: str, value: float, unit: str, source: str, why: str,
+                 uncertainty: dict | None = None) -> str:
         if name not in self.params:
-            p = Parameter(name=name, amount=value, unit=unit, source=source, comment=why)
+            p = Parameter(name=name, amount=value, unit=unit, source=source, comment=why,
+                          uncertainty=uncertainty)
             self.params[name] = p
             self.added.append(p)
         return name
@@ -388,7 +394,7 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
     fus: list[dict] = []
     if spec.inference is not None:
         acts += _inference(b, spec.inference, dc_infra is not None, root)
-        fus = _inference_units(kind)
+        fus = _inference_units(kind, {p.name for p in params})
     else:
         fus = [{"id": "whole-training", "name": "the whole training campaign", "unit": "campaign",
                 "activity": "training" if spec.training else "fine_tuning", "amount": "1"}]
@@ -498,7 +504,6 @@ def _campaign(b: _Builder, campaign: Campaign, p: str, infra: bool) -> list[Acti
 
 
 def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -> list[Activity]:
-    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     per = "image" if b.kind == "image" else "request"
     b.need("requests_per_day", "inference demand")
     b.need("deployment_years", "inference demand")
@@ -512,34 +517,10 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
         gpu_hours = b.need("inference_gpu_hours_per_request", "embodied share per request") \
             if b.spec.boundary.embodied else None
     else:
-        b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
-        b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
-        if b.spec.hardware.server:
-            b.default("host_power_w", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
-                      "nongpu_peak_w", "W", "non-GPU server power while serving")
+        if inf.energy_model == "roofline":
+            replica_h = _roofline(b, inf)
         else:
-            b.need("host_power_w", "non-GPU server power while serving")
-        b.default("gpus_per_server", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
-                  "accelerators_per_node", "unit", "host power share per GPU")
-        if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
-            replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
-                                 "hour")
-        elif inf.energy_model == "throughput":
-            b.need("output_tokens_per_request", "throughput model")
-            b.need("replica_output_tokens_per_s", "throughput model")
-            replica_h = b.derive("replica_hours_per_request",
-                                 "output_tokens_per_request / replica_output_tokens_per_s / 3600",
-                                 "hour")
-        else:  # compute-bound: 2 N FLOPs per token, prefill and decode at their utilisation
-            for n in ("active_parameters", "input_tokens_per_request", "output_tokens_per_request",
-                      "mfu_prefill", "mfu_decode"):
-                b.need(n, "compute model")
-            b.default("peak_tflops", acc, "fp16_dense_tflops", "TFLOPS", "compute model")
-            replica_h = b.derive(
-                "replica_hours_per_request",
-                "2 * active_parameters * (input_tokens_per_request / mfu_prefill + "
-                "output_tokens_per_request / mfu_decode) / (peak_tflops * 1e12 * "
-                "gpus_per_replica) / 3600", "hour")
+            replica_h = _given_serving(b, inf)
         gpu_hours = b.derive("inference_gpu_hours_per_request",
                              f"gpus_per_replica * {replica_h}", "hour")
         it = b.derive("inference_it_kwh_per_request",
@@ -571,16 +552,135 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
     return acts
 
 
-def _inference_units(kind: str) -> list[dict]:
+def _roofline(b: _Builder, inf: Inference) -> str:
+    """The roofline serving model (lca.model.serving): every input a parameter (given, or
+    the catalogue's figure, or a factor's default with its distribution), every step a
+    formula; returns the replica time per request."""
+    from lca.model import serving
+
+    why = "energy_model: roofline"
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
+    precision = inf.precision or "bf16"
+    bytes_per_weight, peak = serving.PRECISIONS[precision]
+    b.need("total_parameters", f"{why}: the weights held in memory")
+    b.given_or("active_parameters", "total_parameters", "dimensionless")
+    b.constant("bytes_per_weight", bytes_per_weight, "dimensionless", MODEL_SOURCE,
+               f"precision {precision}" + ("" if inf.precision else " (the default)"))
+    b.need("batch", f"{why}: sequences decoded together")
+    for name, prop, unit in (("memory_bandwidth_tb_s", "memory_bandwidth_tb_s", "TB/s"),
+                             ("peak_tflops", peak, "TFLOPS"),
+                             ("accelerator_memory_gb", "memory_gb", "GB"),
+                             ("gpu_tdp_w", "tdp_w", "W"), ("gpu_idle_w", "idle_w", "W")):
+        b.default(name, acc, prop, unit, why)
+    server = (HARDWARE_DB, N.server_code(b.spec.hardware.server)) \
+        if b.spec.hardware.server else None
+    for name, prop, unit in (("host_idle_w", "nongpu_idle_w", "W"),
+                             ("host_peak_w", "nongpu_peak_w", "W"),
+                             ("gpus_per_server", "accelerators_per_node", "unit")):
+        if server:
+            b.default(name, server, prop, unit, f"{why}: host power by load")
+        else:
+            b.need(name, f"{why}: host power by load (no server named)")
+    defaulted = []
+    for f in serving.FACTORS:
+        if f.name not in b.params:
+            b.constant(f.name, f.value, f.unit, f.source, f.why, uncertainty=f.uncertainty())
+            defaulted.append(f"{f.name} = {f.value:g} ({f.low:g}-{f.high:g})")
+    if defaulted:
+        b.warnings.append({"code": "default-roofline-factors", "message":
+                           "roofline factors not given, defaults with triangular ranges used: "
+                           + ", ".join(defaulted) + " (lca/model/serving.py FACTORS)"})
+    if b.kind == "image":
+        b.need("denoising_steps", f"{why}: steps per image")
+        b.need("images_per_request", f"{why}: images per request")
+        if "image_flops_per_step" not in b.params:
+            b.need("image_tokens", f"{why}: latent and text tokens a denoising step processes "
+                   "(or give image_flops_per_step)")
+            b.derive("image_flops_per_step", "2 * active_parameters * image_tokens",
+                     "dimensionless")
+    else:
+        b.need("input_tokens_per_request", why)
+        b.need("output_tokens_per_request", why)
+        b.constant("cached_input_tokens_per_request", 0.0, "token", MODEL_SOURCE,
+                   "default: no prompt caching")
+        b.constant("reasoning_tokens_per_request", 0.0, "token", MODEL_SOURCE,
+                   "default: no reasoning tokens")
+        if "kv_bytes_per_token" not in b.params:
+            if not any(n in b.params for n in ("layers", "kv_heads", "head_dim")):
+                b.need("kv_bytes_per_token", f"{why}: KV-cache bytes per token (or give layers, "
+                       "kv_heads and head_dim)")
+            else:
+                for n in ("layers", "kv_heads", "head_dim"):
+                    b.need(n, f"{why}: KV-cache bytes per token from the architecture")
+                b.constant("kv_bytes_per_value", 2.0, "byte", MODEL_SOURCE,
+                           "default: KV cache in 16-bit")
+                b.derive("kv_bytes_per_token", serving.kv_bytes_formula(), "byte / token")
+    for name, formula, unit in serving.derived(b.kind):
+        if name in serving.OVERRIDABLE:
+            b.given_or(name, formula, unit)
+        else:
+            b.derive(name, formula, unit)
+    return "replica_hours_per_request"
+
+
+def _given_serving(b: _Builder, inf: Inference) -> str:
+    """The throughput and compute models: replica time from a given throughput (or time)
+    or from 2N FLOPs per token at a utilisation; GPU and host power given."""
+    acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
+    b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
+    b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
+    if b.spec.hardware.server:
+        b.default("host_power_w", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
+                  "nongpu_peak_w", "W", "non-GPU server power while serving")
+    else:
+        b.need("host_power_w", "non-GPU server power while serving")
+    b.default("gpus_per_server", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
+              "accelerators_per_node", "unit", "host power share per GPU")
+    if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
+        replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
+                             "hour")
+    elif inf.energy_model == "throughput":
+        b.need("output_tokens_per_request", "throughput model")
+        b.need("replica_output_tokens_per_s", "throughput model")
+        replica_h = b.derive("replica_hours_per_request",
+                             "output_tokens_per_request / replica_output_tokens_per_s / 3600",
+                             "hour")
+    else:  # compute-bound: 2 N FLOPs per token, prefill and decode at their utilisation
+        for n in ("active_parameters", "input_tokens_per_request", "output_tokens_per_request",
+                  "mfu_prefill", "mfu_decode"):
+            b.need(n, "compute model")
+        b.default("peak_tflops", acc, "fp16_dense_tflops", "TFLOPS", "compute model")
+        replica_h = b.derive(
+            "replica_hours_per_request",
+            "2 * active_parameters * (input_tokens_per_request / mfu_prefill + "
+            "output_tokens_per_request / mfu_decode) / (peak_tflops * 1e12 * "
+            "gpus_per_replica) / 3600", "hour")
+    return replica_h
+
+
+def _inference_units(kind: str, params: set[str]) -> list[dict]:
+    """The functional units of a service; ``params``: the names the service file gives."""
     fus = [{"id": "request", "name": "one request", "unit": "request", "activity": "request",
             "amount": "1"}]
     if kind == "image":
         fus.append({"id": "image", "name": "one image", "unit": "image", "activity": "request",
                     "amount": "1 / images_per_request"})
     else:
-        fus.append({"id": "1k-output-tokens", "name": "1,000 output tokens",
-                    "unit": "1000 output tokens", "activity": "request",
-                    "amount": "1000 / output_tokens_per_request"})
+        reasoning = "reasoning_tokens_per_request" in params
+        fus.append({"id": "1k-output-tokens", "name": "1,000 output tokens" + (
+            " (reasoning tokens excluded: their energy is carried by the output)"
+            if reasoning else ""), "unit": "1000 output tokens", "activity": "request",
+            "amount": "1000 / output_tokens_per_request"})
+        if reasoning:
+            fus.append({"id": "1k-generated-tokens",
+                        "name": "1,000 generated tokens (output and reasoning)",
+                        "unit": "1000 generated tokens", "activity": "request",
+                        "amount": "1000 / (output_tokens_per_request + "
+                                  "reasoning_tokens_per_request)"})
+    if "calls_per_task" in params:
+        fus.append({"id": "agent-task", "name": "one agent task (calls_per_task requests, "
+                    "each with the request's tokens of every class)", "unit": "task",
+                    "activity": "request", "amount": "calls_per_task"})
     fus += [{"id": "service-year", "name": "one year of service", "unit": "year",
              "activity": "request", "amount": "requests_per_day * 365"},
             {"id": "whole-service", "name": "the whole service (training and deployment)",

@@ -20,6 +20,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+from lca.model.serving import TOKEN_CLASSES
 from lca.report import plots
 from lca.report.build import ReportData, ServiceData, gather
 
@@ -326,9 +327,12 @@ def _assumptions(s: ServiceData) -> str:
     rows = [["functional unit", _esc(f"{fu['name']} [{fu['id']}], {fu['unit']}")],
             ["reference flow", _esc(f"{num(ref.get('amount', 1))} x {'/'.join(ref.get('activity', []))}"
                                     f" (formula {ref.get('formula', '')})")]]
-    for kind in ("input", "output"):
+    for kind in TOKEN_CLASSES:
         if f"{kind}_tokens" in fu:
-            rows.append([f"{kind} tokens per functional unit", num(fu[f"{kind}_tokens"])])
+            rows.append([f"{kind.replace('_', ' ')} tokens per functional unit",
+                         num(fu[f"{kind}_tokens"])])
+    for k, v in r.serving.items():
+        rows.append([f"serving (roofline): {k.replace('_', ' ')}", num(v)])
     alloc = r.provenance.get("allocation", {})
     for k, v in alloc.items():
         if isinstance(v, str):
