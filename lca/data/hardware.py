@@ -523,6 +523,23 @@ def _transport(p: _Params, distances: dict[str, tuple[float, str]], mass_param: 
     return out
 
 
+def catalogue_accelerator(accelerator_id: str) -> dict:
+    """One accelerator's properties straight from ``background/hardware/accelerators.csv``
+    (no Brightway project): what the roofline serving model reads (notebooks, tests)."""
+    import csv
+
+    from lca.data.files import inventory_root
+    from lca.errors import InputError, Problem
+
+    path = inventory_root() / "background" / "hardware" / "accelerators.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    if accelerator_id not in rows:
+        raise InputError(Problem(f"unknown accelerator '{accelerator_id}'; known: "
+                                 f"{', '.join(sorted(rows))}", file=str(path)))
+    return accelerator_properties(rows[accelerator_id], "catalogue", [], None)
+
+
 def accelerator_properties(row: dict[str, str], route: str, gaps: list[str],
                            mass: float | None) -> dict:
     return {

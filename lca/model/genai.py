@@ -596,8 +596,7 @@ def _roofline(b: _Builder, inf: Inference) -> str:
         if "image_flops_per_step" not in b.params:
             b.need("image_tokens", f"{why}: latent and text tokens a denoising step processes "
                    "(or give image_flops_per_step)")
-            b.derive("image_flops_per_step", "2 * active_parameters * image_tokens",
-                     "dimensionless")
+            b.derive("image_flops_per_step", serving.IMAGE_FLOPS_FORMULA, "dimensionless")
     else:
         b.need("input_tokens_per_request", why)
         b.need("output_tokens_per_request", why)

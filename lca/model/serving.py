@@ -214,6 +214,10 @@ def formulas(kind: str = "chat") -> dict[str, str]:
     return {n: f for n, f, _ in derived(kind)}
 
 
+#: FLOPs of one denoising step: 2 per active parameter per token the step processes.
+IMAGE_FLOPS_FORMULA = "2 * active_parameters * image_tokens"
+
+
 def kv_bytes_formula() -> str:
     """KV-cache bytes per token from the architecture: keys and values, per layer, per KV
     head, per head dimension."""
@@ -241,7 +245,9 @@ def evaluate(values: Mapping[str, float | str], kind: str = "chat") -> dict[str,
         "images_per_request": 1.0} | dict(values)
     if "active_parameters" not in given:
         given["active_parameters"] = "total_parameters"
-    if "kv_bytes_per_token" not in given and kind != "image":
+    if kind == "image":
+        given.setdefault("image_flops_per_step", IMAGE_FLOPS_FORMULA)
+    elif "kv_bytes_per_token" not in given:
         given.setdefault("kv_bytes_per_value", 2.0)
         given["kv_bytes_per_token"] = kv_bytes_formula()
     derived = {n: f for n, f in formulas(kind).items() if n not in given or n not in OVERRIDABLE}
