@@ -245,3 +245,20 @@ def test_sobol_ranks_batch_and_bandwidth_fraction(data_dir):
     gwp = table[(table["indicator"] == "climate_change")].sort_values("ST", ascending=False)
     top = gwp["parameter"].tolist()[:4]
     assert "batch" in top[:2] and "bandwidth_fraction" in top, gwp.head(8)
+
+
+def test_image_service_energy_is_the_denoising_steps(data_dir):
+    """inventories/examples/image-flux-b200.yaml through Brightway: grid energy per image =
+    (GPU energy + host share over the same time) x PUE, from the model's own figures."""
+    from lca.api import prepare
+
+    result = prepare(ROOT / "inventories/examples/image-flux-b200.yaml",
+                     data_dir=data_dir).assess("image")
+    s = result.serving
+    seconds = 50 * s["decode_step_s"] / s["batch"]
+    assert s["gpu_j_per_image"] == pytest.approx(seconds * s["gpu_power_serving_w"], rel=1e-12)
+    host_j = seconds * s["host_power_w"] / 8
+    assert result.energy_by_stage_kwh["inference"] == pytest.approx(
+        (s["gpu_j_per_image"] + host_j) / 3.6e6 * 1.1, rel=1e-9)
+    ratio = s["gpu_j_per_image"] / M.FLUX_B200_J_PER_IMAGE
+    assert 1 / TWO_X <= ratio <= TWO_X

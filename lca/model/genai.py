@@ -582,7 +582,7 @@ def _roofline(b: _Builder, inf: Inference) -> str:
         else:
             b.need(name, f"{why}: host power by load (no server named)")
     defaulted = []
-    for f in serving.FACTORS:
+    for f in serving.factors(b.kind):
         if f.name not in b.params:
             b.constant(f.name, f.value, f.unit, f.source, f.why, uncertainty=f.uncertainty())
             defaulted.append(f"{f.name} = {f.value:g} ({f.low:g}-{f.high:g})")

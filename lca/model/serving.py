@@ -214,6 +214,14 @@ def formulas(kind: str = "chat") -> dict[str, str]:
     return {n: f for n, f, _ in derived(kind)}
 
 
+def factors(kind: str = "chat") -> tuple[Factor, ...]:
+    """The factors the ``kind``'s formulas use (an image has no prefill)."""
+    from lca.formula import Formula
+
+    used = set().union(*(Formula(f).names for f in formulas(kind).values()))
+    return tuple(f for f in FACTORS if f.name in used)
+
+
 #: FLOPs of one denoising step: 2 per active parameter per token the step processes.
 IMAGE_FLOPS_FORMULA = "2 * active_parameters * image_tokens"
 
@@ -239,7 +247,7 @@ def evaluate(values: Mapping[str, float | str], kind: str = "chat") -> dict[str,
     :func:`lca.formula.evaluate_all` (arrays broadcast)."""
     from lca.formula import evaluate_all
 
-    given = {f.name: f.value for f in FACTORS} | {
+    given = {f.name: f.value for f in factors(kind)} | {
         "cached_input_tokens_per_request": 0.0, "reasoning_tokens_per_request": 0.0,
         "host_idle_w": 0.0, "host_peak_w": 0.0, "gpus_per_server": 1.0,
         "images_per_request": 1.0} | dict(values)
