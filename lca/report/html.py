@@ -314,7 +314,7 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
             unit = next((p["unit"] for p in s.contributions.parameters
                          if p["name"] == spec.parameter), "")
             out.append(fig(partial(plots.sweep_figure, frame, labels=labels, per=per,
-                                   parameter_unit=unit, base=base)))
+                                   parameter_unit=unit, base=base, log=spec.log)))
     out.append(_quality(s))
     out.append(_provenance(s))
     return "".join(out)

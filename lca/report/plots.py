@@ -426,10 +426,11 @@ def sobol_figure(frame, indicator: str, **kw):
 
 def sweep_figure(frame, *, labels: Mapping[str, tuple[str, str]] | None = None,
                  per: str | None = None, parameter_unit: str = "",
-                 base: float | None = None):
+                 base: float | None = None, log: bool = False):
     """A sensitivity sweep: per indicator, the result as one parameter varies (stages
     stacked, total as a line). ``frame``: (parameter, value, indicator, stage, score) as
-    :func:`lca.analysis.sweep.sweep` returns."""
+    :func:`lca.analysis.sweep.sweep` returns; ``log``: a log-scaled parameter axis (a
+    batch swept from 1 to its memory limit)."""
     param = frame["parameter"].iloc[0]
     keys = list(dict.fromkeys(frame["indicator"]))
     fig = _figure(8.5, 2.5 * -(-len(keys) // 2) + 0.9, "constrained")
@@ -443,6 +444,8 @@ def sweep_figure(frame, *, labels: Mapping[str, tuple[str, str]] | None = None,
         ax.plot(xs, wide["total"], color="#2e3440", lw=1.4)
         if base is not None:
             ax.axvline(base, color="#bf616a", ls="--", lw=1)
+        if log:
+            ax.set_xscale("log")
         ax.set_xlabel(f"{param} [{parameter_unit}]" if parameter_unit else param, fontsize=8)
         ax.set_ylabel(indicator_label(key, labels, per=per).replace(" [", "\n["), fontsize=7.5)
         _sci(ax)
