@@ -277,3 +277,20 @@ def evaluate_all(formulas: Mapping[str, str | float], given: Mapping[str, Any] |
     for name in order:
         values[name] = parsed[name].evaluate(values)
     return values
+
+
+def extreme_input(names, uses: Mapping[str, set[str]], values: Mapping[str, Any]) -> str | None:
+    """Of the given (non-formula) parameters that ``names`` depend on through ``uses``
+    (name -> names its formula reads), the one whose value is farthest from 1 in orders of
+    magnitude: what most likely drives an overflow or a singular system."""
+    seen, todo, leaves = set(), list(names), []
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in uses:
+            todo.extend(uses[n])
+        elif isinstance(values.get(n), (int, float)) and values[n] and math.isfinite(values[n]):
+            leaves.append(n)
+    return max(leaves, key=lambda n: abs(math.log10(abs(float(values[n]))))) if leaves else None

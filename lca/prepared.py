@@ -349,7 +349,7 @@ def _check_magnitudes(resolved: dict, file: str) -> None:
     drives it (the input parameter, among those its formula rests on, farthest from 1)."""
     import math
 
-    from lca.formula import Formula, evaluate_all
+    from lca.formula import Formula, evaluate_all, extreme_input
 
     for db in resolved.values():
         if db.biosphere:
@@ -364,19 +364,9 @@ def _check_magnitudes(resolved: dict, file: str) -> None:
         uses = {k: Formula(v).names for k, v in given.items() if isinstance(v, str)}
 
         def driver(names) -> str:
-            seen, todo, leaves = set(), list(names), []
-            while todo:
-                n = todo.pop()
-                if n in seen:
-                    continue
-                seen.add(n)
-                if n in uses:
-                    todo.extend(uses[n])
-                elif isinstance(values.get(n), (int, float)) and values[n]:
-                    leaves.append(n)
-            if not leaves:
+            worst = extreme_input(names, uses, values)
+            if worst is None:
                 return ""
-            worst = max(leaves, key=lambda n: abs(math.log10(abs(float(values[n])))))
             return f"; driven by parameter '{worst}' = {float(values[worst]):g}: check its " \
                    "value and unit"
 

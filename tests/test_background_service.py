@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from conftest import ROOT
 
-CHAT = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+CHAT = ROOT / "tests" / "data" / "services" / "chat-70b-h100-throughput.yaml"  # given throughput
 SMALL = ROOT / "inventories" / "services" / "chat-8b-h200.yaml"
 
 
@@ -39,7 +39,7 @@ def test_each_background_sample_equals_bw2calc_with_the_sampled_matrix(model):
     ours = model.evaluate(values, background=delta)["total"]
     amount = (float(np.asarray(Formula(model.amount).evaluate(values)).ravel()[0])
               if isinstance(model.amount, str) else model.amount)
-    root = ("genai-service-chat-70b-h100", model.spec.activities[model.root])
+    root = ("genai-service-chat-70b-h100-throughput", model.spec.activities[model.root])
     with use_project():
         methods = {k: s["name"] for k, s in method_names().items()}
         lca = bc.LCA({bd.get_activity(root).id: amount},

@@ -266,10 +266,10 @@ SERVICE_8B = SERVICE.parents[1] / "services" / "chat-8b-h200.yaml"
      "most 1e+30 (the system would be singular or meaningless); driven by parameter "
      "'hardware_lifetime_years' = 1e-300: check its value and unit"),
     ("output_tokens_per_request", "1e300",
-     "exchange 'request' -> 'datacenter-share' has amount 2.49e+293 = "
-     "inference_it_kwh_per_request, not a finite number of at most 1e+30 (the system would "
-     "be singular or meaningless); driven by parameter 'output_tokens_per_request' = "
-     "1e+300: check its value and unit"),
+     "field 'parameters.inference_gpu_hours_per_request': parameter "
+     "'inference_gpu_hours_per_request' must be >= 0 (GPU-hours per request); got inf, an "
+     "overflow driven by parameter 'output_tokens_per_request' = 1e+300: check its value and "
+     "unit (formula 'gpus_per_replica * replica_hours_per_request')"),
     ("requests_per_day", "1e-300",
      "exchange 'request' -> 'training' has amount 2.74e+297 = 1 / requests_served, not a "
      "finite number of at most 1e+30 (the system would be singular or meaningless); driven "

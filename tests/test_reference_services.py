@@ -27,10 +27,16 @@ def test_assess_agrees_with_plain_bw2calc(data_dir, project, name):
         assert sum(ind.by_stage.values()) == pytest.approx(ind.total, rel=1e-9)
 
 
+#: The throughput-model version of chat-70b-h100 (given throughput and power): the
+#: formulas these tests check by hand are its own.
+THROUGHPUT = SERVICES.parents[1] / "tests" / "data" / "services" / "chat-70b-h100-throughput.yaml"
+
+
 def _variant(tmp_path, old: str, new: str, tag: str):
-    text = (SERVICES / "chat-70b-h100.yaml").read_text()
+    text = THROUGHPUT.read_text()
     assert old in text
-    text = text.replace(old, new, 1).replace("id: chat-70b-h100", f"id: chat-70b-h100-{tag}", 1)
+    text = text.replace(old, new, 1).replace("id: chat-70b-h100-throughput",
+                                             f"id: chat-70b-h100-{tag}", 1)
     path = tmp_path / f"{tag}.yaml"
     path.write_text(text)
     return path
@@ -40,7 +46,7 @@ def _variant(tmp_path, old: str, new: str, tag: str):
 def base(data_dir):
     from lca.api import assess
 
-    return assess(SERVICES / "chat-70b-h100.yaml", data_dir=data_dir)
+    return assess(THROUGHPUT, data_dir=data_dir)
 
 
 def _gwp(result, code):

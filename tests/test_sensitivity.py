@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from lca.cli import main
 
-CHAT = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+CHAT = ROOT / "tests" / "data" / "services" / "chat-70b-h100-throughput.yaml"  # given throughput
 
 
 @pytest.fixture(scope="module")

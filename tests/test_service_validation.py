@@ -1,6 +1,7 @@
 """Validation of ``model:`` services: each problem once, at its root, with its own message.
 
-Each case breaks the reference service chat-70b-h100 in one way and runs ``genai-lca
+Each case breaks the reference service chat-70b-h100 (its throughput-model version,
+tests/data/services) in one way and runs ``genai-lca
 validate`` in-process against the session's project: exit code 2, the exact message, and
 the project unchanged (tests/conftest.py::project_state).
 """
@@ -12,7 +13,7 @@ import pytest
 from conftest import ROOT, SERVICE, project_state
 from lca.cli import main
 
-MODEL_SERVICE = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+MODEL_SERVICE = ROOT / "tests" / "data" / "services" / "chat-70b-h100-throughput.yaml"
 HW = "accelerator: nvidia-h100-sxm-80gb, server: nvidia-dgx-h100, datacenter: meta-2021-builds"
 
 
@@ -101,7 +102,7 @@ def test_rejected_parameter_formula_is_reported_alone(check, formula, reason):
     them is reported as an unknown name, only the formula itself, at its parameter."""
     path, err = check([("- {name: replica_output_tokens_per_s, amount: 2500,",
                         f"- {{name: replica_output_tokens_per_s, formula: \"{formula}\",")])
-    assert err == (f"error: {path}: dataset 'genai-service-chat-70b-h100': field "
+    assert err == (f"error: {path}: dataset 'genai-service-chat-70b-h100-throughput': field "
                    f"'parameters.replica_output_tokens_per_s': formula {formula!r}: {reason}")
 
 
@@ -129,7 +130,7 @@ def test_parameter_cycle_is_reported_once(check):
                         "name: hardware_utilisation, formula: \"dc_load_factor\","),
                        ("name: dc_load_factor, amount: 0.6,",
                         "name: dc_load_factor, formula: \"hardware_utilisation\",")])
-    assert err == (f"error: {path}: dataset 'genai-service-chat-70b-h100': field 'parameters': "
+    assert err == (f"error: {path}: dataset 'genai-service-chat-70b-h100-throughput': field 'parameters': "
                    "formula 'hardware_utilisation -> dc_load_factor': parameters refer to each "
                    "other in a cycle")
 

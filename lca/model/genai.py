@@ -27,6 +27,7 @@ warnings (``default-<parameter>``) and carry the background record's source.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 
 from lca import units
@@ -130,6 +131,7 @@ class _Builder:
         and, when it has one, its distribution's support. A formula that cannot be
         evaluated is skipped here: the resolver reports it at its own parameter."""
         from lca.data.distributions import from_stats_arrays
+        from lca.formula import Formula, extreme_input
 
         values = _values(self.params.values())
         for spec in parameters.checked() + parameters.constraints():
@@ -141,7 +143,15 @@ class _Builder:
             if not spec.domain.contains(value):
                 origin = (f" ({p.comment})" if p in self.added and p.comment else
                           f" (formula '{p.formula}')" if p.formula is not None else "")
-                self.problems.append(Problem(f"{must}; got {value:g}{origin}", **where))
+                got = f"got {value:g}"
+                if not math.isfinite(value):
+                    uses = {q.name: Formula(q.formula).names for q in self.params.values()
+                            if q.formula is not None}
+                    worst = extreme_input(uses.get(spec.name, ()), uses, values)
+                    got += (f", an overflow driven by parameter '{worst}' = "
+                            f"{values[worst]:g}: check its value and unit" if worst else
+                            ", an overflow")
+                self.problems.append(Problem(f"{must}; {got}{origin}", **where))
                 continue
             dist = from_stats_arrays(p.uncertainty.stats_arrays(value), value) \
                 if p.uncertainty is not None else None
