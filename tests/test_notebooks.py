@@ -38,6 +38,12 @@ CHECKS = {
     "05-prospective": '{"scenarios": outlook.parameters["scenarios"], '
                       '"present": present.indicators["climate_change"].total, '
                       '"future": both.service}',
+    "06-inference-energy": '{"configs": {f"{m}|{a}": c for (m, a), c in configs.items()}, '
+                           '"compared": compared, "h200": h200["model J/token"].tolist(), '
+                           '"serving": result.serving, "fu": result.functional_unit["id"], '
+                           '"climate": result.indicators["climate_change"].total, '
+                           '"sweep": [spec.parameter, spec.low, spec.high], '
+                           '"inference": climate["inference"].tolist()}',
 }
 
 
