@@ -143,11 +143,12 @@ def _check_inference_energy(values: dict) -> None:
         assert j == pytest.approx(float(mine["gpu_j_per_output_token"]), rel=1e-9)
         assert 0.5 <= j / point.j_per_token <= 2, (point, j)
     batches = sorted(me.H200_DECODE_WH_PER_1000)
-    h200 = _roofline("llama-3.1-8b", "nvidia-h200-sxm-141gb", "bf16",
-                     np.array(batches, dtype=float), 1, 1.0, mean_context_tokens=me.H200_CONTEXT_TOKENS,
+    batch = np.array(batches, dtype=float)
+    h200 = _roofline("llama-3.1-8b", "nvidia-h200-sxm-141gb", "bf16", batch, 1, 1.0,
+                     mean_context_tokens=me.H200_CONTEXT_TOKENS,
                      decode_step_overhead_s=me.EAGER_STEP_OVERHEAD_S)
     power = h200["gpu_idle_w"] + (h200["gpu_tdp_w"] - h200["gpu_idle_w"]) * h200["decode_activity"]
-    j = (power * h200["decode_step_s"] / np.array(batches, dtype=float)).tolist()
+    j = (power * h200["decode_step_s"] / batch).tolist()
     assert values["h200"] == pytest.approx(j, rel=1e-9)
     for b, model_j in zip(batches, j):
         assert 0.5 <= model_j / (3.6 * me.H200_DECODE_WH_PER_1000[b]) <= 2, (b, model_j)
