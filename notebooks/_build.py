@@ -724,12 +724,330 @@ pd.Series(change["efficiency"])'''),
   (`outlook.parameters["budget_range_gt"]`).'''),
 ]
 
+# --------------------------------------------------------------------------- 06
+INFERENCE = [
+    ("md", '''\
+# 06 - Inference energy: the roofline serving model
+
+How much energy does one generated token cost? For a given model on given hardware, the
+first-order answer is the **batch**, the number of sequences a replica decodes together.
+Each decode step reads the model's weights from accelerator memory once, however many
+sequences it serves, and produces one token per sequence. At small batch the step is bound
+by memory bandwidth and fixed overheads while the board draws well above its idle power,
+so that energy is shared among few tokens; as the batch grows the same weight read serves
+more tokens, until the step becomes compute-bound or the KV cache fills the memory. The
+same model on the same GPU can therefore cost many times more per token on a lightly
+loaded replica than on a busy one.
+
+With `inference: {energy_model: roofline}` a service derives its serving time and power
+from the model, the hardware and the batch (`lca/model/serving.py`), per replica:
+
+- **replica size**: the weights plus the KV cache of the batch must fit in the GPUs'
+  usable memory; the smallest power of two of GPUs that holds them (unless the service
+  gives `gpus_per_replica`), and the largest batch that replica holds (`max_batch`);
+- **prefill**: compute-bound, two FLOPs per active parameter per uncached input token at a
+  fraction of peak, at full board power;
+- **a decode step**: max(memory time, compute time), the tensor-parallel share, plus a
+  per-step and a per-sequence overhead;
+- **GPU power**: from idle to TDP by the step's activity (compute-busy, memory-busy or
+  waiting);
+- **host power** (CPUs, memory, fans, per server): from idle to peak by the same activity.
+
+This notebook prints the formulas, checks the model against published and measured
+energies, then shows what the model does inside a service's footprint.'''),
+    ("md", SETUP_NOTE),
+    ("code", SETUP + '''
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lca.analysis import sweep
+from lca.data import measured_energy as me
+from lca.data.hardware import catalogue_accelerator
+from lca.model import serving'''),
+    ("md", '''\
+## The formulas
+
+Every derived quantity is a Brightway parameter with a formula, so Monte Carlo, Sobol and
+sweeps see batch, precision and bandwidth fraction. The formulas below are printed from
+`serving.DERIVED` and `serving.PER_TOKEN`: the same text the service's parameters carry,
+in the order they are evaluated. `serving.evaluate(values)` computes them directly, numpy
+arrays broadcasting, which is what the rest of this section uses.'''),
+    ("code", '''\
+for name, formula, unit in serving.DERIVED + serving.PER_TOKEN:
+    print(f"{name} [{unit}]\\n    = {formula}")'''),
+    ("md", '''\
+The factors no datasheet gives have defaults with a triangular range (what Sobol ranks)
+and a source: an assumption of this project, or a calibration on our H200 measurements. A
+service may give any of them as a parameter.'''),
+    ("code", '''\
+pd.DataFrame([{"factor": f.name, "default": f.value, "low": f.low, "high": f.high,
+               "unit": f.unit, "source": f.source, "why": f.why} for f in serving.FACTORS])'''),
+    ("md", '''\
+## Inputs: a model, an accelerator, a workload
+
+The architectures (parameters, layers, KV heads, head dimension) come from the model
+cards (`measured_energy.MODELS`), the accelerators' memory, bandwidth, peak compute and
+power from the hardware catalogue (`catalogue_accelerator`, turned into the model's inputs
+by `serving.accelerator_inputs` for a precision). The workload is the shape of ML.ENERGY's
+chat task: its output length per response, and an assumed prompt length
+(`measured_energy.CHAT_INPUT_TOKENS`; the module's docstring says why).'''),
+    ("code", '''\
+ACCELERATORS = {"nvidia-h100-sxm-80gb": "H100 SXM", "nvidia-b200-180gb": "B200",
+                "nvidia-h200-sxm-141gb": "H200 SXM"}
+OUTPUT_TOKENS = float(np.mean([p.output_tokens for p in me.POINTS]))
+
+
+def roofline(model, accelerator, precision, batch, gpus=None,
+             output_tokens=OUTPUT_TOKENS, **extra):
+    """Every parameter of the roofline model for one configuration (batch: a number or
+    an array)."""
+    values = {**me.MODELS[model],
+              **serving.accelerator_inputs(catalogue_accelerator(accelerator), precision),
+              "batch": batch, "input_tokens_per_request": me.CHAT_INPUT_TOKENS,
+              "output_tokens_per_request": output_tokens, **extra}
+    if gpus is not None:
+        values["gpus_per_replica"] = float(gpus)
+    return serving.evaluate(values)
+
+
+print("input tokens per request:", me.CHAT_INPUT_TOKENS, "| output tokens:", OUTPUT_TOKENS)
+properties = ["memory_gb", "memory_bandwidth_tb_s", "fp16_dense_tflops", "fp8_dense_tflops",
+              "idle_w", "tdp_w"]
+pd.DataFrame({name: {k: catalogue_accelerator(a)[k] for k in properties}
+              for a, name in ACCELERATORS.items()})'''),
+    ("md", '''\
+## Choosing a replica
+
+Each model gets a GPU count per accelerator: the 8B model on one GPU, the 70B on four
+H100 or two B200 (the configurations ML.ENERGY measured), the 405B on eight. The precision
+is bf16 where its weights and one sequence's KV cache fit in those GPUs, else fp8:
+`gpus_needed` is the replica size the model derives at batch 1 for each precision,
+`memory_fill` the share of the usable memory used at batch 1 and `max_batch` the largest
+batch the chosen replica holds.'''),
+    ("code", '''\
+MODEL_NAMES = {"llama-3.1-8b": "Llama-3.1 8B", "llama-3.1-70b": "Llama-3.1 70B",
+               "llama-3.1-405b": "Llama-3.1 405B"}
+GPUS = {"llama-3.1-8b": {"nvidia-h100-sxm-80gb": 1, "nvidia-b200-180gb": 1},
+        "llama-3.1-70b": {"nvidia-h100-sxm-80gb": 4, "nvidia-b200-180gb": 2},
+        "llama-3.1-405b": {"nvidia-h100-sxm-80gb": 8, "nvidia-b200-180gb": 8}}
+configs, rows = {}, []
+for model, per_accelerator in GPUS.items():
+    for accelerator, gpus in per_accelerator.items():
+        needed = {p: float(roofline(model, accelerator, p, 1.0)["gpus_per_replica"])
+                  for p in ("bf16", "fp8")}
+        precision = next(p for p in ("bf16", "fp8") if needed[p] <= gpus)
+        at_one = roofline(model, accelerator, precision, 1.0, gpus=gpus)
+        configs[model, accelerator] = {"gpus": gpus, "precision": precision,
+                                       "max_batch": float(at_one["max_batch"])}
+        rows.append({"model": MODEL_NAMES[model], "accelerator": ACCELERATORS[accelerator],
+                     "gpus_needed bf16": needed["bf16"], "gpus_needed fp8": needed["fp8"],
+                     "gpus": gpus, "precision": precision,
+                     "memory_fill": float(at_one["memory_fill"]),
+                     "max_batch": float(at_one["max_batch"])})
+pd.DataFrame(rows)'''),
+    ("md", '''\
+## Energy per output token against batch
+
+The curves are the model's GPU energy per output token (prefill included, as the
+leaderboard divides a run's GPU energy by its output tokens) from batch 1 to each
+replica's memory limit. The markers are ML.ENERGY v3's measurements (vLLM, GPU energy
+only), labelled with their source id; a "best configuration" without a stated batch is
+drawn at the model's memory limit, and a batch above that limit (possible with a shorter
+context than assumed here) at its stated batch, compared at the limit in the table below.
+
+The right panel is our own H200 measurement of the 8B model: a manual KV-cache loop in
+eager PyTorch, so each step carries a launch overhead of tens of milliseconds
+(`EAGER_STEP_OVERHEAD_S`, in place of the CUDA-graph default), at a context of
+`H200_CONTEXT_TOKENS`, and decode energy only (no prefill): the model's GPU power at the
+decode activity, `gpu_idle_w + (gpu_tdp_w - gpu_idle_w) x decode_activity`, times
+`decode_step_s / batch`. The measurements are in Wh per 1,000 tokens, x 3.6 for J per
+token. The dashed line is the same decode with the default (CUDA-graph) overhead.'''),
+    ("code", '''\
+def model_point(point):
+    """(batch compared, model J per output token) for a published point: its own GPUs and
+    output length, bf16, at its batch or at the memory limit when it gives none or a
+    larger one."""
+    at_one = roofline(point.model, point.accelerator, "bf16", 1.0, gpus=point.gpus,
+                      output_tokens=point.output_tokens)
+    limit = float(at_one["max_batch"])
+    batch = limit if point.batch is None else min(float(point.batch), limit)
+    out = roofline(point.model, point.accelerator, "bf16", batch, gpus=point.gpus,
+                   output_tokens=point.output_tokens)
+    return batch, float(out["gpu_j_per_output_token"])
+
+
+def h200_decode(batch, step_overhead_s):
+    """Decode-only GPU J per token of the 8B model on one H200 at the measured context."""
+    out = roofline("llama-3.1-8b", "nvidia-h200-sxm-141gb", "bf16", batch, gpus=1,
+                   mean_context_tokens=me.H200_CONTEXT_TOKENS,
+                   decode_step_overhead_s=step_overhead_s)
+    power = out["gpu_idle_w"] + (out["gpu_tdp_w"] - out["gpu_idle_w"]) * out["decode_activity"]
+    return power * out["decode_step_s"] / batch
+
+
+compared = [model_point(p) for p in me.POINTS]
+COLOURS = {"llama-3.1-8b": "#5e81ac", "llama-3.1-70b": "#d08770", "llama-3.1-405b": "#a3be8c"}
+MARKERS = {me.MLENERGY: "o", me.H200: "s"}
+
+fig = Figure(figsize=(14, 6), layout="constrained")
+axes = fig.subplots(1, 3)
+for ax, accelerator in zip(axes, ["nvidia-h100-sxm-80gb", "nvidia-b200-180gb"]):
+    for model in GPUS:
+        c = configs[model, accelerator]
+        batch = np.geomspace(1, c["max_batch"], 80)
+        j = roofline(model, accelerator, c["precision"], batch, gpus=c["gpus"])
+        ax.plot(batch, j["gpu_j_per_output_token"], color=COLOURS[model],
+                label=f"{MODEL_NAMES[model]}, {c['gpus']}x {c['precision']} (model)")
+    labelled = set()
+    for p, (batch, _) in zip(me.POINTS, compared):
+        if p.accelerator == accelerator:
+            x = batch if p.batch is None else p.batch
+            label = f"{MODEL_NAMES[p.model]}, {p.gpus}x, measured ({p.source})"
+            ax.plot(x, p.j_per_token, MARKERS[p.source], color=COLOURS[p.model], mec="black",
+                    ms=8, label=None if label in labelled else label)
+            labelled.add(label)
+    ax.set_title(f"{ACCELERATORS[accelerator]}: GPU energy per output token")
+
+decode = np.array(sorted(me.H200_DECODE_WH_PER_1000), dtype=float)
+measured_h200 = np.array([me.H200_DECODE_WH_PER_1000[int(b)] for b in decode]) * 3.6
+batch = np.geomspace(1, decode.max(), 80)
+ax = axes[2]
+ax.plot(batch, h200_decode(batch, me.EAGER_STEP_OVERHEAD_S), color=COLOURS["llama-3.1-8b"],
+        label="Llama-3.1 8B, 1x bf16, eager (model)")
+default_overhead = next(f.value for f in serving.FACTORS if f.name == "decode_step_overhead_s")
+ax.plot(batch, h200_decode(batch, default_overhead), color=COLOURS["llama-3.1-8b"], ls="--",
+        label="same, CUDA-graph overhead (model)")
+ax.plot(decode, measured_h200, MARKERS[me.H200], color=COLOURS["llama-3.1-8b"], mec="black",
+        ms=8, label=f"measured, decode only ({me.H200})")
+ax.set_title("H200 SXM: GPU decode energy per token")
+for ax in axes:
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("batch [sequences decoded together]")
+    ax.set_ylabel("GPU energy [J per output token]")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+fig'''),
+    ("md", '''\
+## Model against measurement
+
+Each published point, with the model at the same GPUs, output length and batch (at the
+memory limit for a "best configuration" or a batch the replica cannot hold at the assumed
+context). The ratio is model / measured; the test suite checks separately that every
+ratio is within a factor of two.'''),
+    ("code", '''\
+table = pd.DataFrame([
+    {"model": MODEL_NAMES[p.model], "accelerator": ACCELERATORS[p.accelerator],
+     "gpus": p.gpus, "batch (reported)": p.batch, "batch (model)": batch,
+     "measured J/token": p.j_per_token, "model J/token": j, "model / measured": j / p.j_per_token,
+     "source": p.source, "note": p.note}
+    for p, (batch, j) in zip(me.POINTS, compared)])
+table'''),
+    ("code", '''\
+h200 = pd.DataFrame({"batch": decode, "measured J/token": measured_h200,
+                     "model J/token": h200_decode(decode, me.EAGER_STEP_OVERHEAD_S)})
+h200["model / measured"] = h200["model J/token"] / h200["measured J/token"]
+h200["source"] = me.H200
+h200'''),
+    ("md", '''\
+## The service view
+
+The reference service `chat-8b-h200.yaml` uses the roofline model (`energy_model:
+roofline`): its file gives the architecture, the batch and the workload; the replica, the
+decode step and the powers are derived. Every result of such a service carries a
+`serving` block with the derived figures and the energy per token of each class (IT
+energy: GPUs and their share of the host, before PUE).'''),
+    ("code", '''\
+SERVICE = SERVICES / "chat-8b-h200.yaml"
+svc = api.prepare(SERVICE)
+result = svc.assess("1k-output-tokens")
+pd.Series(result.serving, name=result.service)'''),
+    ("md", '''\
+The assessment per 1,000 output tokens, by lifecycle stage: the inference stage is where
+the serving model acts (electricity and cooling water while serving).'''),
+    ("code", '''\
+frame = result.to_frame()
+stages = frame.pivot(index=["label", "unit"], columns="stage", values="value")
+stages[result.stages + ["total"]]'''),
+    ("md", '''\
+The measured points above are GPU board energy. The footprint counts more: the host
+(CPUs, memory, fans) and the datacentre's overhead (PUE). Below, the model's GPU energy
+per output token next to the inference stage's electricity per output token at the
+facility meter.'''),
+    ("code", '''\
+tokens = result.functional_unit["output_tokens"]
+pd.Series({
+    "GPU energy per output token, model [J]": result.serving["gpu_j_per_output_token"],
+    "inference electricity per output token, GPUs + host + PUE [J]":
+        result.energy_by_stage_kwh["inference"] * 3.6e6 / tokens})'''),
+    ("md", '''\
+## Batch moves the inference stage
+
+`sweep.default_sweeps` gives a roofline service's batch from 1 to the largest batch its
+replica holds (`max_batch`); `sweep.sweep` evaluates the compiled service over that range,
+every formula that uses the batch following it. The inference stage moves with the batch,
+and so do the hardware's embodied share and the datacentre infrastructure, which follow
+the replica's time; training does not. The figure shows each stage on log scales (a stage
+below a millionth of the total is left out), with the service's own batch dashed.'''),
+    ("code", '''\
+model = svc.compile("1k-output-tokens")
+spec = next(s for s in sweep.default_sweeps(model) if s.parameter == "batch")
+print(spec)
+swept = sweep.sweep(model, spec)
+climate = swept[swept["indicator"] == "climate_change"].pivot_table(
+    index="value", columns="stage", values="score")[result.stages + ["total"]]
+climate.rename_axis("batch").iloc[::4]'''),
+    ("code", '''\
+labels = plots.result_labels(result)
+fig = Figure(figsize=(12, 4.4), layout="constrained")
+for ax, indicator in zip(fig.subplots(1, 2), ["climate_change", "energy_kwh"]):
+    wide = swept[swept["indicator"] == indicator].pivot_table(
+        index="value", columns="stage", values="score")
+    for stage in result.stages + ["total"]:
+        if (wide[stage] > 1e-6 * wide["total"]).all():
+            ax.plot(wide.index, wide[stage], label=stage,
+                    color="#2e3440" if stage == "total" else plots.stage_colour(stage),
+                    lw=2 if stage in ("inference", "total") else 1.2)
+    ax.axvline(result.serving["batch"], color="#bf616a", ls="--", lw=1, label="service batch")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("batch [sequences decoded together]")
+    ax.set_ylabel(plots.indicator_label(indicator, labels, per="1,000 output tokens"))
+    ax.set_title(labels[indicator][0])
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+fig.suptitle(f"{result.service}: stages per 1,000 output tokens against batch")
+fig'''),
+    ("md", '''\
+## What the model leaves out
+
+- **Attention FLOPs**: the compute counts two FLOPs per parameter per token; attention
+  over the context adds FLOPs that stay small below a few thousand tokens of context (its
+  KV-cache *reads* are counted).
+- **Prefill-decode interference and chunked prefill**: prefill and decode are timed
+  apart, as if they never shared a step.
+- **Queueing and idle replicas**: the batch is taken as given and the replica as always
+  busy; `hardware_utilisation` covers idle time only in the embodied share, not as idle
+  power.
+- **Speculative decoding**, **quantised-kernel overheads** (an fp8 or int4 model is
+  modelled by its bytes and peak, not by its kernels' efficiency) and **CPU offload**.
+- **Network and storage** between the replicas and the users.
+- The measured points are **GPU-only** (no host, no PUE), while the service's footprint
+  includes the host and the PUE: compare a measurement with `serving`'s per-token figures,
+  not with the footprint's electricity.
+- The factors' defaults (bandwidth fraction, MFU, overheads, activities) rest on few
+  measurements: a roofline service carries their ranges, above, so its Monte Carlo and
+  Sobol analyses (notebook 03) sample them.'''),
+]
+
 NOTEBOOKS = {
     "01-quickstart": QUICKSTART,
     "02-build-your-inventory": BUILD,
     "03-uncertainty-and-sensitivity": UNCERTAINTY,
     "04-compare-services": COMPARE,
     "05-prospective": PROSPECTIVE,
+    "06-inference-energy": INFERENCE,
 }
 
 

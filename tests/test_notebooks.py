@@ -38,6 +38,12 @@ CHECKS = {
     "05-prospective": '{"scenarios": outlook.parameters["scenarios"], '
                       '"present": present.indicators["climate_change"].total, '
                       '"future": both.service}',
+    "06-inference-energy": '{"configs": {f"{m}|{a}": c for (m, a), c in configs.items()}, '
+                           '"compared": compared, "h200": h200["model J/token"].tolist(), '
+                           '"serving": result.serving, "fu": result.functional_unit["id"], '
+                           '"climate": result.indicators["climate_change"].total, '
+                           '"sweep": [spec.parameter, spec.low, spec.high], '
+                           '"inference": climate["inference"].tolist()}',
 }
 
 
@@ -88,6 +94,75 @@ def _assess_totals(service: str) -> dict[str, float]:
     return {k: i.total for k, i in assess(SERVICES / service).indicators.items()}
 
 
+def _roofline(model: str, accelerator: str, precision: str, batch, gpus: float,
+              output_tokens: float, **extra) -> dict:
+    """The roofline model for one configuration, evaluated here (not by the notebook)."""
+    from lca.data import measured_energy as me
+    from lca.data.hardware import catalogue_accelerator
+    from lca.model import serving
+
+    return serving.evaluate({
+        **me.MODELS[model], **serving.accelerator_inputs(catalogue_accelerator(accelerator),
+                                                         precision),
+        "batch": batch, "input_tokens_per_request": me.CHAT_INPUT_TOKENS,
+        "output_tokens_per_request": output_tokens, "gpus_per_replica": float(gpus), **extra})
+
+
+def _check_inference_energy(values: dict) -> None:
+    """Notebook 06 against the library in this process: the replicas it chose, the model's
+    energy at each published point (within 2x of the measurement), the H200 eager decode,
+    the reference service's serving block and a batch sweep that moves the inference
+    stage."""
+    import numpy as np
+
+    from lca.api import assess
+    from lca.data import measured_energy as me
+
+    output = sum(p.output_tokens for p in me.POINTS) / len(me.POINTS)
+    expected = {("llama-3.1-8b", "nvidia-h100-sxm-80gb"): (1, "bf16"),
+                ("llama-3.1-8b", "nvidia-b200-180gb"): (1, "bf16"),
+                ("llama-3.1-70b", "nvidia-h100-sxm-80gb"): (4, "bf16"),
+                ("llama-3.1-70b", "nvidia-b200-180gb"): (2, "bf16"),
+                ("llama-3.1-405b", "nvidia-h100-sxm-80gb"): (8, "fp8"),  # bf16 needs 16
+                ("llama-3.1-405b", "nvidia-b200-180gb"): (8, "bf16")}
+    assert set(values["configs"]) == {f"{m}|{a}" for m, a in expected}
+    for (model, accelerator), (gpus, precision) in expected.items():
+        config = values["configs"][f"{model}|{accelerator}"]
+        assert (config["gpus"], config["precision"]) == (gpus, precision)
+        limit = config["max_batch"]
+        fill = [float(_roofline(model, accelerator, precision, b, gpus, output)["memory_fill"])
+                for b in (limit, limit + 1)]
+        assert fill[0] <= 1 < fill[1], (model, accelerator, fill)  # the memory limit
+    assert len(values["compared"]) == len(me.POINTS)
+    for point, (batch, j) in zip(me.POINTS, values["compared"]):
+        limit = float(_roofline(point.model, point.accelerator, "bf16", 1.0, point.gpus,
+                                point.output_tokens)["max_batch"])
+        assert batch == (limit if point.batch is None else min(point.batch, limit))
+        mine = _roofline(point.model, point.accelerator, "bf16", batch, point.gpus,
+                         point.output_tokens)
+        assert j == pytest.approx(float(mine["gpu_j_per_output_token"]), rel=1e-9)
+        assert 0.5 <= j / point.j_per_token <= 2, (point, j)
+    batches = sorted(me.H200_DECODE_WH_PER_1000)
+    batch = np.array(batches, dtype=float)
+    h200 = _roofline("llama-3.1-8b", "nvidia-h200-sxm-141gb", "bf16", batch, 1, 1.0,
+                     mean_context_tokens=me.H200_CONTEXT_TOKENS,
+                     decode_step_overhead_s=me.EAGER_STEP_OVERHEAD_S)
+    power = h200["gpu_idle_w"] + (h200["gpu_tdp_w"] - h200["gpu_idle_w"]) * h200["decode_activity"]
+    j = (power * h200["decode_step_s"] / batch).tolist()
+    assert values["h200"] == pytest.approx(j, rel=1e-9)
+    for b, model_j in zip(batches, j):
+        assert 0.5 <= model_j / (3.6 * me.H200_DECODE_WH_PER_1000[b]) <= 2, (b, model_j)
+    result = assess(SERVICES / "chat-8b-h200.yaml", fu="1k-output-tokens")
+    assert values["fu"] == "1k-output-tokens"
+    assert values["serving"] == pytest.approx(result.serving, rel=1e-12)
+    assert values["climate"] == pytest.approx(result.indicators["climate_change"].total,
+                                              rel=1e-12)
+    assert values["sweep"] == ["batch", 1.0, result.serving["max_batch"]]
+    inference = values["inference"]  # climate change of the inference stage, batch rising
+    assert all(a > b for a, b in zip(inference, inference[1:]))
+    assert inference[0] > 10 * inference[-1]
+
+
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_dir):
     nb, values, seconds = _run(name)
@@ -121,6 +196,8 @@ def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_d
         assert values["present"] == pytest.approx(
             _assess_totals("chat-70b-h100.yaml")["climate_change"], rel=1e-12)
         assert values["future"] == "chat-70b-h100-ssp245-2035-k2.6"
+    elif name == "06-inference-energy":
+        _check_inference_energy(values)
 
 
 def test_committed_notebooks_are_what_the_build_script_writes():
