@@ -15,8 +15,10 @@ import hashlib
 import json
 import math
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, project_state, run_cli
@@ -101,6 +103,15 @@ REFERENCE = (ROOT / "inventories" / "services" / "chat-8b-h200.yaml").read_text(
 EXTREME = ["1e30", "1e-30", "3.5e38", "1e300", "-0.0", "1e-9", "1e12", "-1e6", "0.5"]
 
 
+@pytest.fixture(scope="module")
+def fuzz_dir(data_dir, tmp_path_factory) -> Path:
+    """A copy of the session's data directory (set up, a few MB): the mutated services that
+    assess cleanly write their databases there, not into the session's project."""
+    copy = tmp_path_factory.mktemp("fuzz") / "bw"
+    shutil.copytree(data_dir, copy)
+    return copy
+
+
 def _stamp(folder: Path) -> str:
     """A hash of every file of a Brightway project's folder (names and bytes)."""
     h = hashlib.sha256()
@@ -129,7 +140,7 @@ def _no_constant(token):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_issue_12_mutated_service_assess_exits_0_finite_or_2_unchanged(data, tmp_path,
-                                                                       project):
+                                                                       project, fuzz_dir):
     """A mutated service through the real ``genai-lca assess --format json``: exit 0 with
     every number of the result finite, or exit 2 with its message on stderr and the
     project's files exactly as before; never another code, a traceback or partial output."""
@@ -138,9 +149,9 @@ def test_issue_12_mutated_service_assess_exits_0_finite_or_2_unchanged(data, tmp
     path = tmp_path / "service.yaml"
     path.write_bytes(_mutate(data.draw, REFERENCE, NASTY + EXTREME,
                              ("Chat assistant", "Chät assistant")))
-    folder = Path(bd.projects.dir)
+    folder = fuzz_dir / Path(bd.projects.dir).name  # the project's own folder in the copy
     before = _stamp(folder)
-    r = run_cli("--quiet", "--data-dir", str(project), "assess", str(path), "--format",
+    r = run_cli("--quiet", "--data-dir", str(fuzz_dir), "assess", str(path), "--format",
                 "json", timeout=120)
     assert r.returncode in (0, 2), r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
