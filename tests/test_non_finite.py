@@ -138,3 +138,22 @@ def test_uncertainty_json_is_strict(project, tmp_path, capsys):
     rows = strict_json(out)
     assert {r["indicator"] for r in rows} >= {"climate_change", "water_consumption"}
     assert all(isinstance(r["converged"], bool) for r in rows)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_uncertainty_with_non_finite_samples_writes_no_file(project, tmp_path, capsys,
+                                                             suffix):
+    """co2 ** 300 overflows single precision for co2 above ~1.34: the samples are an error
+    naming the indicator (one line on stderr), and --out gets no file, not a file of
+    infs (it used to be written before the error)."""
+    huge = _service(tmp_path, DRY.replace('formula: "co2"', 'formula: "co2 ** 300"'), "huge")
+    out = tmp_path / "samples" / f"s{suffix}"
+    out.parent.mkdir()
+    code, stdout, err = _cli(capsys, project, "uncertainty", huge, "-n", "50", "--seed", "1",
+                             "-f", "json", "--out", str(out))
+    assert code == 2 and stdout == "", stdout
+    [line] = _messages(err)
+    assert line.startswith("error: "), err
+    assert "Monte Carlo samples of 'climate_change' are not finite" in line, err
+    assert "RuntimeWarning" not in err, err  # the overflow is reported once, by name
+    assert list(out.parent.iterdir()) == []
