@@ -202,7 +202,7 @@ def uncertainty(
     if out is not None:
         log.info("wrote %d samples to %s", samples, out)
     if fmt == Format.json:
-        typer.echo(summary.reset_index().to_json(orient="records", indent=2))
+        _emit_frame(summary.reset_index(), fmt)
     elif fmt == Format.csv:
         typer.echo(summary.to_csv())
     else:
@@ -401,9 +401,12 @@ def outlook(
 
 
 def _emit_frame(frame, fmt: Format) -> None:
-    """A pandas table as JSON records, CSV or aligned text."""
+    """A pandas table as JSON records (strict JSON: a NaN or inf is an error, never
+    ``null``), CSV or aligned text."""
     if fmt == Format.json:
-        typer.echo(frame.to_json(orient="records", indent=2))
+        from lca.results import records_to_json
+
+        typer.echo(records_to_json(frame.to_dict(orient="records")))
     elif fmt == Format.csv:
         typer.echo(frame.to_csv(index=False))
     else:

@@ -265,7 +265,8 @@ class PreparedService:
                     out: str | os.PathLike | None = None):
         """Monte Carlo (:class:`~lca.analysis.uncertainty.UncertaintyResult`). ``out``
         (.parquet or .csv) receives every sample; Parquet on the local scheduler is
-        streamed chunk by chunk, so memory stays bounded at 10^6 samples."""
+        streamed chunk by chunk, so memory stays bounded at 10^6 samples. A sample that is
+        not finite is an InputError, and then no file is written."""
         from lca.analysis.uncertainty import ParquetSink, run
         from lca.outputs import check_output, write_file
 
@@ -288,11 +289,13 @@ class PreparedService:
                     done["result"] = sample(sink)
                 finally:
                     sink.close()
+                done["result"].check_finite()  # NaN/inf: an error, and no file
 
             write_file(out, stream_to)
             return done["result"]
         result = sample()
         if out is not None:
+            result.check_finite()  # NaN/inf: an error before any file is written
             frame = result.to_frame()
             if out.suffix.lower() == ".parquet":
                 write_file(out, lambda target: frame.to_parquet(target, index=False))

@@ -14,6 +14,11 @@ import pytest
 
 from tests.conftest import SERVICE, project_state, run_cli
 
+#: Read-only folders cannot be tested as root (root writes into them anyway).
+NOT_AS_ROOT = pytest.mark.skipif(
+    os.geteuid() == 0, reason="runs as root, and root writes into read-only folders: "
+    "'permission denied' cannot be provoked; run the tests as another user to check it")
+
 FULL = Path("/dev/full")
 
 
@@ -89,7 +94,7 @@ def test_issue_12_out_onto_folder(project, capsys, tmp_path, args):
     assert err == f"error: field '--out': '{out}' is a folder; give a file name\n"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+@NOT_AS_ROOT
 @pytest.mark.parametrize("args", WRITERS[:1] + WRITERS[4:5], ids=IDS[:1] + IDS[4:5])
 def test_issue_12_out_in_read_only_folder(project, capsys, tmp_path, args):
     folder = tmp_path / "ro"
@@ -125,7 +130,7 @@ def test_issue_12_data_dir_at_a_file(tmp_path):
     assert afile.read_text() == "x"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+@NOT_AS_ROOT
 def test_issue_12_data_dir_read_only(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()

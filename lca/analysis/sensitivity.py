@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lca.analysis import SENSITIVITY_METHODS
+from lca.analysis import SENSITIVITY_METHODS, check_finite_frame
 from lca.core.compiled import CompiledModel, ParameterSpec
 from lca.data.distributions import Uniform
 from lca.errors import InputError, Problem
@@ -87,12 +87,25 @@ def _evaluate(model: CompiledModel, names: list[str], X: np.ndarray,
     """Totals for the parameter sets ``X`` (columns in ``names`` order). With ``params``
     (a sample of :func:`_salib_problem`), each column is first mapped back through its
     distribution's ``from_salib`` (SALib samples a lognormal as positive: a stats_arrays
-    ``negative`` one is flipped there); without, ``X`` holds the values themselves."""
+    ``negative`` one is flipped there); without, ``X`` holds the values themselves. A total
+    that is not finite is an InputError naming the indicator and the parameter values."""
     columns = [X[:, j] for j in range(len(names))]
     if params is not None:
         columns = [p.distribution.from_salib(c) for p, c in zip(params, columns)]
     values = model.parameter_values(len(X), fixed=dict(zip(names, columns)))
-    return model.evaluate(values)["total"]
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, by name
+        total = model.evaluate(values)["total"]
+    bad = ~np.isfinite(total)
+    if bad.any():
+        j = int(np.flatnonzero(bad.any(axis=0))[0])
+        rows = np.flatnonzero(bad[:, j])
+        first = ", ".join(f"{n}={c[rows[0]]:.6g}" for n, c in zip(names, columns))
+        raise InputError(Problem(
+            f"sensitivity: '{model.spec.indicators[j]}' is not finite for {len(rows)} of "
+            f"{len(total)} parameter sets (first: {first or 'the base values'}); the values "
+            "overflow (single precision ends near 3.4e38) or make the system singular: "
+            "narrow --bounds or the parameter's distribution"))
+    return total
 
 
 def _low_high(p: ParameterSpec) -> tuple[float, float]:
@@ -108,16 +121,16 @@ def oat(model: CompiledModel, params: list[str] | None = None, *,
     import pandas as pd
 
     chosen = uncertain_parameters(model, params, bounds)
-    base = model.evaluate(model.parameter_values(1))["total"][0]
+    base = _evaluate(model, [], np.empty((1, 0)))[0]
     rows = []
     for p in chosen:
         lo, hi = (bounds or {}).get(p.name) or _low_high(p)
-        out = model.evaluate(model.parameter_values(2, fixed={p.name: np.array([lo, hi])}))["total"]
+        out = _evaluate(model, [p.name], np.array([[lo], [hi]], dtype=float))
         for j, ind in enumerate(model.spec.indicators):
             rows.append({"indicator": ind, "parameter": p.name, "value_low": lo,
                          "value_high": hi, "result_low": out[0, j], "result_high": out[1, j],
                          "base": base[j], "swing": out[1, j] - out[0, j]})
-    frame = pd.DataFrame(rows)
+    frame = _checked(pd.DataFrame(rows), "oat")
     return frame.reindex(frame["swing"].abs().sort_values(ascending=False).index) \
         .reset_index(drop=True)
 
@@ -138,10 +151,12 @@ def morris(model: CompiledModel, params: list[str] | None = None, *, trajectorie
     rows = []
     for j, ind in enumerate(model.spec.indicators):
         res = analyze.analyze(problem, X, Y[:, j], num_levels=levels, seed=seed)
+        res = {key: np.ma.filled(np.asarray(res[key], dtype=float), np.nan)
+               for key in ("mu_star", "mu_star_conf", "sigma")}  # no masked values
         rows += [{"indicator": ind, "parameter": n, "mu_star": res["mu_star"][k],
                   "mu_star_conf": res["mu_star_conf"][k], "sigma": res["sigma"][k]}
                  for k, n in enumerate(problem["names"])]
-    return pd.DataFrame(rows)
+    return _checked(pd.DataFrame(rows), "morris")
 
 
 def sobol(model: CompiledModel, params: list[str] | None = None, *, base_samples: int = 1024,
@@ -182,9 +197,18 @@ def sobol(model: CompiledModel, params: list[str] | None = None, *, base_samples
             pairs += [{"indicator": ind, "parameter_a": names[a], "parameter_b": names[b],
                        "S2": res["S2"][a, b], "S2_conf": res["S2_conf"][a, b]}
                       for a in range(len(names)) for b in range(a + 1, len(names))]
-    frame = pd.DataFrame(rows)
+    frame = _checked(pd.DataFrame(rows), "sobol")
     if second_order:
-        frame.attrs["S2"] = pd.DataFrame(pairs)
+        frame.attrs["S2"] = _checked(pd.DataFrame(pairs), "sobol S2")
+    return frame
+
+
+def _checked(frame, method: str):
+    """``frame``, if every number in it is finite; else an InputError naming the cell."""
+    check_finite_frame(frame, f"sensitivity ({method})",
+                       ("indicator", "parameter", "parameter_a", "parameter_b"),
+                       "the model's output varies too little or too wildly for this "
+                       "method: try more --samples or narrower --bounds")
     return frame
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lca.analysis import check_finite_frame
 from lca.core.compiled import CompiledModel
 
 #: Samples per random stream. Fixed, so results do not depend on how work is batched.
@@ -37,27 +38,37 @@ class UncertaintyResult:
         below 1 % of the mean)."""
         import pandas as pd
 
+        self.check_finite()
         x = self.total
         n = x.shape[0]
-        bad = ~np.isfinite(x)
-        if bad.any():  # no silent NaN/inf in a summary: say which indicator and samples
-            from lca.errors import InputError, Problem
-
-            col = int(np.flatnonzero(bad.any(axis=0))[0])
-            rows = np.flatnonzero(bad[:, col])
-            raise InputError(Problem(
-                f"{len(rows)} of {n} Monte Carlo samples of '{self.indicators[col]}' are not "
-                f"finite (first: sample {int(rows[0])}); a sampled parameter makes the system "
-                "singular or overflows: narrow the distributions of the service's parameters"))
         sd = x.std(axis=0, ddof=1) if n > 1 else np.zeros(x.shape[1])
         se = sd / np.sqrt(n)
         mean = x.mean(axis=0)
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "indicator": self.indicators, "n": n, "deterministic": self.deterministic,
             "mean": mean, "median": np.median(x, axis=0),
             "p2.5": np.percentile(x, 2.5, axis=0), "p97.5": np.percentile(x, 97.5, axis=0),
             "std": sd, "standard_error": se,
-            "converged": np.abs(se) <= 0.01 * np.abs(mean)}).set_index("indicator")
+            "converged": np.abs(se) <= 0.01 * np.abs(mean)})
+        check_finite_frame(frame, "Monte Carlo summary", ("indicator",),
+                           "the samples are finite but too large to summarise (overflow)")
+        return frame.set_index("indicator")
+
+    def check_finite(self, service: str | None = None) -> None:
+        """No silent NaN/inf: an InputError naming the indicator (and ``service``) and the
+        first sample whose total is not finite."""
+        bad = ~np.isfinite(self.total)
+        if bad.any():
+            from lca.errors import InputError, Problem
+
+            col = int(np.flatnonzero(bad.any(axis=0))[0])
+            rows = np.flatnonzero(bad[:, col])
+            of = f" of '{service}'" if service else ""
+            raise InputError(Problem(
+                f"{len(rows)} of {len(self.total)} Monte Carlo samples of "
+                f"'{self.indicators[col]}'{of} are not finite (first: sample {int(rows[0])}); a "
+                "sampled parameter makes the system singular or overflows: narrow the "
+                "distributions of the service's parameters"))
 
     def to_frame(self):
         """Tidy samples: one row per (sample, indicator, stage), plus stage 'total'."""

@@ -248,7 +248,8 @@ def transaction(project: Path, what: str = "write") -> Iterator[None]:
     shutil.rmtree(staging, ignore_errors=True)
     _copy_tree(project, staging / "files")
     (staging / "manifest.json").write_text(json.dumps(
-        {"project_dir": str(project), "pid": os.getpid(), "what": what, "time": time.time()}))
+        {"project_dir": str(project), "pid": os.getpid(), "what": what, "time": time.time()},
+        allow_nan=False))
     opened = jdir / f"{project.name}{_OPEN}"
     _fsync_dir(staging)
     os.replace(staging, opened)
@@ -439,5 +440,5 @@ def write_marker(directory: Path, content: dict, name: str = PROJECT) -> None:
     path = directory / "genai-lca" / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(content, indent=1, sort_keys=True))
+    tmp.write_text(json.dumps(content, indent=1, sort_keys=True, allow_nan=False))
     tmp.replace(path)

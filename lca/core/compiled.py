@@ -214,9 +214,11 @@ class CompiledModel:
         finally:
             scratch.give_all()
 
+    @np.errstate(invalid="ignore", over="ignore")
     def _scores(self, flows: np.ndarray, n: int, background, by_activity: bool, out
                 ) -> dict[str, np.ndarray]:
-        """:meth:`evaluate`'s result from the (n_bg, n) background flows."""
+        """:meth:`evaluate`'s result from the (n_bg, n) background flows (an inf flow gives
+        an inf or NaN score quietly: the callers' finiteness checks name it)."""
         spec = self.spec
         n_stages, n_ind = len(self.stage_names), len(spec.indicators)
         total, by_stage = out if out is not None else (np.empty((n, n_ind)),
@@ -447,13 +449,15 @@ def _node_into(node: ast.AST, values: dict[str, Any], n: int, scratch: _Scratch)
 
 
 def _float32_rounded(value, n: int, scratch: _Scratch):
-    """``value`` rounded to float32 and back (as ``astype``), in scratch arrays."""
-    if np.ndim(value) == 0:
-        return float(np.float32(value))
-    if not _fits(value, n):
-        return value.astype(np.float32).astype(float)
-    single = scratch.take(n, np.float32)
-    np.copyto(single, value, casting="same_kind")
+    """``value`` rounded to float32 and back (as ``astype``), in scratch arrays. A value
+    beyond float32 becomes inf quietly: the callers' finiteness checks name it."""
+    with np.errstate(over="ignore"):
+        if np.ndim(value) == 0:
+            return float(np.float32(value))
+        if not _fits(value, n):
+            return value.astype(np.float32).astype(float)
+        single = scratch.take(n, np.float32)
+        np.copyto(single, value, casting="same_kind")
     out = value if scratch.owns(value) else scratch.take(n)
     np.copyto(out, single)
     scratch.give(single)

@@ -40,7 +40,7 @@ def results_frames(result, contributions) -> dict:
                    for i in prov.get("inventories", [])]
     provenance += [{"item": "project", "value": prov.get("project", "")},
                    {"item": "allocation", "value": json.dumps(prov.get("allocation", {}),
-                                                              default=str)}]
+                                                              default=str, allow_nan=False)}]
     provenance += [{"item": f"warning {w['code']}", "value": w["message"]}
                    for w in result.warnings]
     return {"results": pd.DataFrame(rows), "stages": result.to_frame(),

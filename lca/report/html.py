@@ -493,6 +493,8 @@ def _comparison(data: ReportData, fig) -> str:
             "make.</p>" +
             _table(["A", "B", "indicator", "P(A < B)", "A/B deterministic", "A/B median",
                     "A/B 95 %"], rows, numeric={3, 4, 5, 6}) +
+            "".join(f"<p class='note'>{_esc(m.removeprefix('compare: '))}</p>"
+                    for m in frame.attrs.get("left_out", [])) +
             fig(partial(plots.comparison_figure, cmp, labels=labels)) +
             fig(partial(plots.distribution_figure, dict(zip(cmp.names, cmp.results)),
                         labels=labels, per=per)))
