@@ -167,6 +167,11 @@ def _eco(run: dict, attr: str) -> float:
     return getattr(value, "mean", value)
 
 
+def _eco_part(run: dict, part: str) -> float:
+    value = getattr(run["eco"], part).gwp.value
+    return getattr(value, "mean", value)
+
+
 def _table(results: dict, rev: str) -> None:
     print(f"{'':37}| {'before (' + rev + ')':^29} | {'after (working tree)':^29} |")
     head = (f"{'service':14} {'indicator':21} | {'genai-lca':>11} {'EcoLogits':>10} "
@@ -188,8 +193,9 @@ def _table(results: dict, rev: str) -> None:
             change = (f"{ratios[1] / ratios[0]:6.2f}" if ratios[0] and ratios[1]
                       and not math.isnan(ratios[0]) else "")
             print(f"{name:14} {label:21} | {cells[0]} | {cells[1]} | {change}")
-    print("ratio = genai-lca (same scope) / EcoLogits; nan: EcoLogits gives 0 "
-          "(the catalogue's grids have no ADPe per kWh, so ADPe is embodied hardware only)")
+    print("ratio = genai-lca (same scope) / EcoLogits; after/before = the change of that "
+          "ratio. The catalogue's grids have no ADPe\nper kWh (0, passed as such to "
+          "EcoLogits), so ADPe compares embodied hardware only.")
 
 
 def _explain(run: dict) -> list[str]:
@@ -265,6 +271,11 @@ def _explain(run: dict) -> list[str]:
         f"{per_server:g}) vs EcoLogits {emb_eco:.3g} kg: {n_eco} GPU x {t_eco:.3g} s / "
         f"{d['server_lifetime'] / 3.1536e7:g} yr x {eco_per_gpu:.0f} kg -> "
         f"x{_r(emb_ours, emb_eco)}")
+    eco_use, eco_emb = (_eco_part(run, part) for part in ("usage", "embodied"))
+    lines.append(
+        f"GWP usage + embodied: ours {run['ours']['climate_change'] - emb_ours:.3g} + "
+        f"{emb_ours:.3g} kg vs EcoLogits {eco_use:.3g} + {eco_emb:.3g} kg (embodied "
+        f"{eco_emb / (eco_use + eco_emb):.0%} of its GWP)")
     adp_gpu = acc["abiotic_depletion_elements"] + server["abiotic_depletion_elements"] / per_server
     eco_adp = d["server_gpu_embodied_adpe"] / n_eco
     adp_ours, adp_eco = run["hardware"]["abiotic_depletion_elements"], d["request_embodied_adpe"]

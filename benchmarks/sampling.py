@@ -8,7 +8,11 @@ default chat-70b-h100 and chat-8b-h200, both on the roofline serving model):
 - compile time (foreground extraction + background adjoint solves);
 - compiled Monte Carlo, parameters and exchanges sampled, local process (chunks on up to
   ``lca.analysis.uncertainty.THREADS`` threads, one per core): samples/s, and the CPU time
-  per sample (all threads), which a machine shared with other work disturbs less;
+  per sample (all threads), which a machine shared with other work disturbs less; the
+  counts of parameters, with a formula and with a distribution (the roofline model has
+  ~30 formulas and 10-16 triangular inputs, against 8-10 formulas and 0-8 distributions
+  for the throughput model before it; see benchmarks/parameter_evaluation.py for where
+  the time goes);
 - bw2calc 3 Monte Carlo on the same written databases (``LCA(..., use_distributions=True)``,
   ``next(lca)``): iterations/s. bw2calc samples the stored exchange distributions of the
   whole system and re-solves the matrices each iteration; the compiled model samples the
@@ -16,8 +20,9 @@ default chat-70b-h100 and chat-8b-h200, both on the roofline serving model):
   cost of one uncertainty sample of the same service in each tool;
 and on the first service only:
 - Sobol (SALib) on every uncertain parameter, N = 4,096 base samples, analysis included;
-  and on 20 parameters (the 9 with distributions and 11 fixed ones given +-20 % bounds),
-  N = 4,096: S1 and ST (90,112 evaluations), then with S2 too (172,032 evaluations);
+  and on those plus every fixed quantity given +-20 % bounds (41 on chat-70b-h100 with
+  the roofline model: 16 with distributions, 25 fixed), N = 4,096: S1 and ST, then with S2
+  too (the rows give the counts of evaluations);
 - the same Monte Carlo on a 2-worker ``dask.distributed`` LocalCluster, started by the run
   (``--scheduler processes``) and started beforehand (``tcp://`` address);
 - Monte Carlo with background uncertainty (the background's uncertain entries sampled too).
