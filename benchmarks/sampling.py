@@ -1,20 +1,28 @@
 """Sampling speed of the compiled model against bw2calc's Monte Carlo, Sobol and Dask.
 
     python benchmarks/sampling.py [--samples 1000000] [--monte-carlo-only]
+        [--service chat-70b-h100 --service chat-8b-h200]
 
-On the reference chat service (inventories/services/chat-70b-h100.yaml):
+On each ``--service`` (a file, or the id of a reference service in inventories/services;
+default chat-70b-h100 and chat-8b-h200, both on the roofline serving model):
 - compile time (foreground extraction + background adjoint solves);
 - compiled Monte Carlo, parameters and exchanges sampled, local process (chunks on up to
   ``lca.analysis.uncertainty.THREADS`` threads, one per core): samples/s, and the CPU time
-  per sample (all threads), which a machine shared with other work disturbs less;
+  per sample (all threads), which a machine shared with other work disturbs less; the
+  counts of parameters, with a formula and with a distribution (the roofline model has
+  ~30 formulas and 10-16 triangular inputs, against 8-10 formulas and 0-8 distributions
+  for the throughput model before it; see benchmarks/parameter_evaluation.py for where
+  the time goes);
 - bw2calc 3 Monte Carlo on the same written databases (``LCA(..., use_distributions=True)``,
   ``next(lca)``): iterations/s. bw2calc samples the stored exchange distributions of the
   whole system and re-solves the matrices each iteration; the compiled model samples the
   service's parameter distributions and evaluates the formulas. The ratio compares the
   cost of one uncertainty sample of the same service in each tool;
+and on the first service only:
 - Sobol (SALib) on every uncertain parameter, N = 4,096 base samples, analysis included;
-  and on 20 parameters (the 9 with distributions and 11 fixed ones given +-20 % bounds),
-  N = 4,096: S1 and ST (90,112 evaluations), then with S2 too (172,032 evaluations);
+  and on those plus every fixed quantity given +-20 % bounds (41 on chat-70b-h100 with
+  the roofline model: 16 with distributions, 25 fixed), N = 4,096: S1 and ST, then with S2
+  too (the rows give the counts of evaluations);
 - the same Monte Carlo on a 2-worker ``dask.distributed`` LocalCluster, started by the run
   (``--scheduler processes``) and started beforehand (``tcp://`` address);
 - Monte Carlo with background uncertainty (the background's uncertain entries sampled too).
@@ -29,7 +37,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICE = ROOT / "inventories" / "services" / "chat-70b-h100.yaml"
+SERVICES = ("chat-70b-h100", "chat-8b-h200")
 
 
 def main() -> None:
@@ -38,34 +46,76 @@ def main() -> None:
     parser.add_argument("--bw2calc-seconds", type=float, default=10.0)
     parser.add_argument("--monte-carlo-only", action="store_true",
                         help="stop after the compiled Monte Carlo rows")
+    parser.add_argument("--service", action="append",
+                        help="a service file or reference service id (repeatable; default "
+                        + " and ".join(SERVICES) + ")")
     args = parser.parse_args()
+    services = [_path(s) for s in (args.service or SERVICES)]
 
-    from lca.analysis import sensitivity
+    rows = []
+    for path in services:
+        model, ours, database = _monte_carlo(path, args.samples, rows)
+        if not args.monte_carlo_only:
+            theirs = _bw2calc(database, args.bw2calc_seconds)
+            rows.append(("bw2calc Monte Carlo (use_distributions=True)", theirs,
+                         "iterations/s"))
+            rows.append(("ratio compiled / bw2calc", ours / theirs, "x"))
+        if path == services[0]:
+            first = (path, model, ours)
+    if args.monte_carlo_only:
+        _print(rows)
+        return
+    _rest(*first, args.samples, rows)
+    _print(rows)
+
+
+def _path(service: str) -> Path:
+    path = Path(service)
+    return path if path.suffix in (".yaml", ".yml") else \
+        ROOT / "inventories" / "services" / f"{service}.yaml"
+
+
+def _monte_carlo(path: Path, samples: int, rows: list) -> tuple:
+    """Compile ``path`` and time its Monte Carlo: the model, the warm samples/s and the
+    service's database."""
     from lca.analysis.uncertainty import run
     from lca.api import assess, compile
 
-    assess(SERVICE)  # writes the service database if needed
+    result = assess(path)  # writes the service database if needed
+    model_name = _energy_model(path)
+    rows.append((f"{path.stem} (inference energy model: {model_name})", "", ""))
     t = time.perf_counter()
-    model = compile(SERVICE)
-    rows = [("compile (extract + background solve)", time.perf_counter() - t, "s")]
+    model = compile(path)
+    rows.append(("compile (extract + background solve)", time.perf_counter() - t, "s"))
 
     times, cpu = [], []
     for _ in range(4):  # the first run in the process is the one a user waits for
         t, c = time.perf_counter(), time.process_time()
-        run(model, args.samples, seed=1)
+        run(model, samples, seed=1)
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    rows.append((f"compiled Monte Carlo, {args.samples:,} samples, 1 process, first run",
-                 args.samples / times[0], "samples/s"))
-    ours = args.samples / statistics.median(times[1:])
+    rows.append((f"compiled Monte Carlo, {samples:,} samples, 1 process, first run",
+                 samples / times[0], "samples/s"))
+    ours = samples / statistics.median(times[1:])
     rows.append(("  the same, median of the next 3 runs", ours, "samples/s"))
     rows.append(("  CPU time per sample, first run / median of the next 3",
-                 f"{cpu[0] / args.samples * 1e9:,.0f} / "
-                 f"{statistics.median(cpu[1:]) / args.samples * 1e9:,.0f}", "ns"))
-    if args.monte_carlo_only:
-        _print(rows)
-        return
+                 f"{cpu[0] / samples * 1e9:,.0f} / "
+                 f"{statistics.median(cpu[1:]) / samples * 1e9:,.0f}", "ns"))
+    rows.append((f"  parameters: {len(model.spec.parameters)}, with a formula: "
+                 f"{sum(1 for p in model.spec.parameters if p.formula)}, uncertain: "
+                 f"{sum(1 for p in model.spec.parameters if p.distribution is not None)}",
+                 "", ""))
+    return model, ours, result.functional_unit["reference_flow"]["activity"][0]
 
+
+def _energy_model(path: Path) -> str:
+    import yaml
+
+    return yaml.safe_load(path.read_text())["model"]["inference"]["energy_model"]
+
+
+def _bw2calc(database: str, seconds: float) -> float:
+    """bw2calc Monte Carlo iterations/s on the service's written database."""
     import bw2calc as bc
     import bw2data as bd
 
@@ -73,18 +123,26 @@ def main() -> None:
     from lca.data.files import method_names
 
     with use_project():
-        act = bd.get_activity(("genai-service-chat-70b-h100", "request"))
+        act = bd.get_activity((database, "request"))
         lca = bc.LCA({act: 1}, method=method_names()["climate_change"]["name"],
                      use_distributions=True, seed_override=1)
         lca.lci()
         lca.lcia()
         t, its = time.perf_counter(), 0
-        while time.perf_counter() - t < args.bw2calc_seconds:
+        while time.perf_counter() - t < seconds:
             next(lca)
             its += 1
-        theirs = its / (time.perf_counter() - t)
-    rows.append(("bw2calc Monte Carlo (use_distributions=True)", theirs, "iterations/s"))
-    rows.append(("ratio compiled / bw2calc", ours / theirs, "x"))
+        return its / (time.perf_counter() - t)
+
+
+def _rest(service: Path, model, ours: float, samples: int, rows: list) -> None:
+    """Sobol, Dask and background uncertainty on the first service."""
+    from lca.analysis import sensitivity
+    from lca.analysis.uncertainty import run
+    from lca.api import compile
+
+    args = argparse.Namespace(samples=samples)
+    rows.append((f"{service.stem}: Sobol, Dask, background uncertainty", "", ""))
 
     t = time.perf_counter()
     sensitivity.sobol(model, base_samples=4096, seed=1)
@@ -133,14 +191,12 @@ def main() -> None:
             rows.append(("  ratio to single process (time)", tcp_s / single, "x"))
 
     t = time.perf_counter()
-    with_bg = compile(SERVICE, background=True)
+    with_bg = compile(service, background=True)
     rows.append(("compile with background uncertainty", time.perf_counter() - t, "s"))
     t = time.perf_counter()
     run(with_bg, args.samples, seed=1, background=True)
     rows.append((f"compiled Monte Carlo + background ({with_bg.spec.background_uncertainty.size}"
                  " uncertain entries)", args.samples / (time.perf_counter() - t), "samples/s"))
-
-    _print(rows)
 
 
 def _print(rows: list[tuple]) -> None:
@@ -148,6 +204,9 @@ def _print(rows: list[tuple]) -> None:
           "(other work on the machine slows every row)")
     width = max(len(r[0]) for r in rows)
     for name, value, unit in rows:
+        if value == "" and unit == "":
+            print(name)
+            continue
         text = value if isinstance(value, str) else f"{value:,.2f}"
         print(f"{name.ljust(width)}  {text:>14} {unit}")
 
