@@ -54,7 +54,7 @@ QUICKSTART = [
 # 01 - Quick start: assess a service
 
 This notebook assesses one reference service, a chat assistant on a 70B dense model served
-on 8x H100, and shows its footprint per request by lifecycle stage, the warnings that come
+on H100 GPUs, and shows its footprint per request by lifecycle stage, the warnings that come
 with it, the service's graph and where the impact flows through it.
 
 **Indicators.** Climate change (IPCC 2021 GWP100, kg CO2-eq), water consumption (m3),

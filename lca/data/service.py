@@ -5,7 +5,7 @@ genai-lca/service@1`` and two more sections::
 
     service:
       id: chat-70b-h100            # the Brightway database is "genai-service-<id>"
-      name: Chat assistant, 70B dense model on 8x H100
+      name: Chat assistant, 70B dense model on H100 SXM
       description: ...
     functional_units:              # the first one is the default of ``--fu``
       - {id: request, name: one request, unit: request, activity: request, amount: "1"}
