@@ -21,10 +21,16 @@ and recomputes them; every exchange and parameter names its source):
   masses by the real method.
 - ``transport-<mode>`` [t*km] from ``transport.csv``; ``end-of-life-it-equipment`` [kg],
   cut-off (collection and transport to treatment; no open treatment burden, no credits).
+- ``interposer-si-<ISO3>``, ``interposer-rdl-<ISO3>``, ``package-substrate-<ISO3>``,
+  ``bonding-tcb-<ISO3>`` [cm2]: 2.5D packaging steps of ``packaging.csv`` (3D-Carbon energy
+  per area on the grid, interposer materials); ``metal-production-<part>`` [kg]: primary
+  metal GHG of heatsink and casing (metal_bom.csv x Nuss and Eckelman 2014).
 - ``accelerator-<id>`` [unit], bottom-up: logic dies (and a second die type) from the fab
-  process, memory per GB, one IC package per logic die and per memory stack, board area x
-  layers of PCB, metals of board, heatsink and casing by mass, transport of the module mass
-  over the default route (19,000 km ship + 1,000 km truck, air 0 km: set ``air_km``).
+  process, memory per GB of its HBM generation, one IC package per logic die and per memory
+  stack, package substrate and, for CoWoS-class packages, interposer / interposer yield and
+  bonding, metal production of heatsink and casing, board area x layers of PCB, metals of
+  board, heatsink and casing by mass, transport of the module mass over the default route
+  (19,000 km ship + 1,000 km truck, air 0 km: set ``air_km``).
 - ``accelerator-<id>-vendor-pcf`` [unit] where ``vendor_pcf.csv`` has a vendor total: the
   per-GPU figure on the pre-characterised flow plus the same metals (a PCF gives no ADP).
 - ``server-<id>`` [unit]: the host of a GPU node without its accelerators, or a CPU server.
@@ -68,8 +74,14 @@ HOST_PROXY = {"nvidia-dgx-h200": "nvidia-dgx-h100", "nvidia-dgx-b200": "nvidia-d
 #: Fab location of host CPU dies (servers.csv has no foundry column; A_CPU_FAB).
 CPU_FAB_ISO3 = "TWN"
 #: Host parts of metal_bom.csv used by the model.
-BOARD, HEATSINK, CASING, IT_EQUIPMENT = ("pcb-high-grade", "heatsink", "gpu-casing",
+BOARD, HEATSINK, CASING, IT_EQUIPMENT = ("pcb-gpu-board", "heatsink", "gpu-casing",
                                          "it-equipment-de-2008")
+#: Host parts whose metal production GHG is counted (thermal solution and casing; the board's
+#: metals are inside the PCB and IC factors). Element -> packaging.csv row ``metal-ghg-<el>``.
+METAL_GHG_PARTS = (HEATSINK, CASING)
+#: package_kind (accelerators.csv) -> interposer kind of packaging.csv (``interposer-<kind>-*``).
+INTERPOSER = {"cowos-s": "si", "cowos-l": "rdl"}
+PACKAGE_KINDS = ("cowos-s", "cowos-l", "flip-chip")
 MODES = ("ship", "truck", "air")
 HOST_COMPONENTS = ("chassis", "fans", "psu", "mainboard")
 NVSWITCH = "nvlink-nvswitch-per-gpu"
@@ -145,6 +157,7 @@ class _Tables:
     metals: list[dict[str, str]]
     servers: list[dict[str, str]]
     vendor: list[dict[str, str]]
+    packaging: dict[str, dict[str, str]]
     transport: list[dict[str, str]]
     end_of_life: dict[str, dict[str, str]]
     hw: Path
@@ -168,12 +181,15 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         metals=read_table(hw / "metal_bom.csv"),
         servers=read_table(hw / "servers.csv"),
         vendor=read_table(hw / "vendor_pcf.csv"),
+        packaging={r["id"]: r for r in read_table(hw / "packaging.csv")},
         transport=read_table(dc / "transport.csv"),
         end_of_life={r["id"]: r for r in read_table(dc / "end_of_life.csv")},
         hw=hw)
     fab_iso3 = sorted({r["foundry_iso3"] for r in t.accelerators} | {CPU_FAB_ISO3})
     activities = [fab_activity(t, key, iso3) for iso3 in fab_iso3 for key in t.fab]
     activities += [factor_activity(r) for r in t.factors]
+    activities += [a for iso3 in fab_iso3 for a in packaging_activities(t, iso3)]
+    activities += metal_production_activities(t)
     activities += [component_activity(r) for r in t.components]
     activities += metal_activities(t.metals)
     activities += transport_activities(t.transport)
@@ -190,8 +206,9 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         raise InputError(t.problems)
     return InventoryFile(
         database=DATABASE,
-        description="AI accelerators and servers, bottom-up (ACT fab model, memory, PCB, "
-                    "packaging, metal content, transport) and vendor PCFs; end of life",
+        description="AI accelerators and servers, bottom-up (ACT fab model, memory, 2.5D "
+                    "packaging, PCB, thermal metals, metal content, transport) and vendor PCFs; "
+                    "end of life",
         activities=[a for a in activities if a is not None])
 
 
@@ -382,6 +399,83 @@ def metal_activities(rows: list[dict[str, str]]) -> list[Activity]:
             comment="Metal mass in the product as a proxy for metal extracted (supply-chain "
                     "losses ignored; steel counted as iron); drives EF 3.1 ADP elements. "
                     "Metal production GHG is not included (gap).",
+            exchanges=exchanges))
+    return out
+
+
+# --------------------------------------------------------------------------- packaging
+
+def _pack(t: _Tables, row_id: str) -> tuple[float, str | None]:
+    """(central, main source) of a ``packaging.csv`` row."""
+    row = t.packaging.get(row_id)
+    if row is None or _num(row, "central") is None:
+        t.problem("packaging.csv", row_id, "central", f"missing row '{row_id}'")
+        return 0.0, None
+    return _num(row, "central"), _first(row["source"])
+
+
+def packaging_code(kind: str, iso3: str) -> str:
+    """``interposer-si``, ``interposer-rdl``, ``package-substrate`` or ``bonding-tcb``."""
+    return f"{kind}-{iso3}"
+
+
+def packaging_activities(t: _Tables, iso3: str) -> list[Activity]:
+    """2.5D packaging steps per cm2, 3D-Carbon's model (Zhao et al. 2024), on the ``iso3`` grid:
+    silicon interposer (electricity + materials), organic RDL interposer, package substrate
+    (FCBGA) and die-to-interposer bonding (TCB), all as electricity bought from the grid."""
+    grid = f"{ELECTRICITY}/{names.grid_code(iso3)}"
+    out = []
+    for kind, epa_row, mpa_row, name in (
+            ("interposer-si", "interposer-si-epa", "interposer-si-mpa",
+             "silicon interposer (CoWoS-S class), per cm2 processed (before yield)"),
+            ("interposer-rdl", "interposer-rdl-epa", None,
+             "organic RDL interposer (CoWoS-L class), per cm2 processed (before yield)"),
+            ("package-substrate", "substrate-fcbga-epa", None,
+             "package substrate (flip-chip BGA), per cm2"),
+            ("bonding-tcb", "bonding-tcb-epa", None,
+             "die-to-interposer micro-bump bonding (thermo-compression), per cm2 of interposer")):
+        epa, src = _pack(t, epa_row)
+        p = _Params()
+        p.add("epa_kwh_per_cm2", epa, unit="kWh/cm^2", source=src,
+              description=t.packaging.get(epa_row, {}).get("parameter"))
+        exchanges = [Exchange(input=grid, formula="epa_kwh_per_cm2", unit="kWh", source=src,
+                              comment=f"electricity on the {iso3} grid")]
+        if mpa_row:
+            mpa, msrc = _pack(t, mpa_row)
+            p.add("mpa_g_co2e_per_cm2", mpa, unit="g/cm^2", source=msrc,
+                  description="procured materials, g CO2-eq per cm2")
+            exchanges.append(_gwp(0, msrc, formula="mpa_g_co2e_per_cm2 / 1000",
+                                  comment="procured interposer materials (3D-Carbon MPA)"))
+        out.append(Activity(
+            code=packaging_code(kind, iso3), name=f"{name}, {iso3} grid",
+            unit="square centimeter", reference_product=kind.replace("-", " "), location=iso3,
+            stage=STAGE, substage="packaging", source=src,
+            comment=("3D-Carbon (Zhao et al., DAC 2024) energy per area, bought from the "
+                     f"{iso3} location-based mix. Yield and area scaling are applied by the "
+                     "accelerator (packaging.csv)."),
+            parameters=p.items, exchanges=exchanges))
+    return out
+
+
+def metal_production_activities(t: _Tables) -> list[Activity]:
+    """Cradle-to-gate GHG of the metals of a heatsink or casing, per kg of part: metal_bom.csv
+    g/kg x packaging.csv ``metal-ghg-<element>`` (Nuss and Eckelman 2014)."""
+    out = []
+    for part in METAL_GHG_PARTS:
+        exchanges = []
+        for r in t.metals:
+            if r["host_part"] != part:
+                continue
+            ghg, src = _pack(t, f"metal-ghg-{r['element'].lower()}")
+            g = _num(r, "central")
+            exchanges.append(_gwp(g / 1000 * ghg, src, comment=(
+                f"{r['element']}: {g:g} g/kg ({_first(r['source'])}) x {ghg:g} kg CO2-eq per kg")))
+        out.append(Activity(
+            code=f"metal-production-{part}", name=f"production of the metals of {part}, per kg",
+            unit="kilogram", reference_product=f"metals of {part}", location="GLO",
+            stage=STAGE, substage="thermal and mechanical",
+            comment=("Primary metal production only (mining to ingot); forming, machining, "
+                     "vapour chambers and fans are not included (gap)."),
             exchanges=exchanges))
     return out
 
@@ -597,6 +691,13 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
                               unit="unit", source=A_IC,
                               comment="one package per logic die and per memory stack"))
     metals, gaps = _module(t, row, p, density)
+    exchanges += _package(t, row, p)
+    for name, part in (("heatsink_kg", HEATSINK), ("casing_kg", CASING)):
+        if name in p.values:
+            exchanges.append(Exchange(input=f"metal-production-{part}", formula=name, unit="kg",
+                                      source=next(x.source for x in p.items if x.name == name),
+                                      comment="metal production GHG of the thermal solution "
+                                              "and casing"))
     if "board_area_cm2" in p.values and "board_layers" in p.values:
         exchanges.append(Exchange(input="pcb-per-layer", formula="board_area_cm2 * board_layers",
                                   unit="cm2", source=next(x.source for x in p.items
@@ -614,14 +715,67 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
         code=names.accelerator_code(aid), name=f"{row['name']}, production, bottom-up",
         unit="unit", reference_product=f"AI accelerator, {row['name']}", location="GLO",
         stage=STAGE, source=spec,
-        comment=("Bottom-up: logic dies (ACT fab model), memory per GB, IC packaging, PCB "
-                 "per m2 per layer, metals of board, heatsink and casing, transport over the "
-                 "default route. Not included: interposer/substrate, voltage regulators and "
-                 "passives (other than their metals), thermal solution and metal production "
-                 "GHG, assembly (gaps)." + (f" Table notes: {row['notes']}" if row["notes"]
-                                            else "")),
+        comment=("Bottom-up: logic dies (ACT fab model), memory per GB of its HBM "
+                 "generation, IC packaging, package substrate and, for 2.5D packages, "
+                 "interposer (with its yield) and die bonding (3D-Carbon), metal production "
+                 "of heatsink and casing, PCB per m2 per layer, metals of board, heatsink and "
+                 "casing, transport over the default route. Not included: voltage regulators "
+                 "and passives (other than their metals), module assembly and test beyond die "
+                 "bonding, the HGX baseboard and NVSwitch share (gaps)."
+                 + (f" Table notes: {row['notes']}" if row["notes"] else "")),
         properties=accelerator_properties(row, "bottom-up", gaps, mass),
         parameters=p.items, exchanges=exchanges)
+
+
+def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
+    """Package substrate, and for 2.5D packages the interposer (with its yield) and bonding,
+    sized from the footprint of the dies and HBM stacks (3D-Carbon's area scaling)."""
+    kind = row["package_kind"]
+    if kind not in PACKAGE_KINDS:
+        t.problem("accelerators.csv", row["id"], "package_kind",
+                  f"package_kind '{kind}' is not one of {', '.join(PACKAGE_KINDS)}")
+        return []
+    iso3, src = row["foundry_iso3"], _first(row["package_source"])
+    terms = [f"logic_die{s}_area_mm2 * logic_die{s}_count"
+             for s in ("", "2") if f"logic_die{s}_area_mm2" in p.values]
+    if kind in INTERPOSER and row["memory_type"].startswith("HBM"):
+        fp, fsrc = _pack(t, f"hbm-footprint-{row['memory_type'].lower()}")
+        p.add("hbm_stack_footprint_mm2", fp, unit="mm2", source=fsrc,
+              description=f"footprint of one {row['memory_type']} stack on the interposer")
+        terms.append("memory_stacks * hbm_stack_footprint_mm2")
+    p.add("die_footprint_mm2", unit="mm2", formula=" + ".join(terms), source=src,
+          description="summed footprint of the logic dies (and HBM stacks on an interposer)")
+    scale, ssrc = _pack(t, "substrate-area-scale")
+    p.add("substrate_area_scale", scale, source=ssrc,
+          description="package substrate area / die footprint (3D-Carbon)")
+    out = [Exchange(input=packaging_code("package-substrate", iso3), unit="mm2", source=ssrc,
+                    formula="die_footprint_mm2 * substrate_area_scale",
+                    comment=f"{kind} package substrate")]
+    if kind not in INTERPOSER:
+        return out
+    k = INTERPOSER[kind]
+    for name, row_id, unit, desc in (
+            ("interposer_area_scale", f"interposer-{k}-area-scale", "dimensionless",
+             "interposer area / die footprint"),
+            ("interposer_defect_density", f"interposer-{k}-defect-density", "1/mm2",
+             "defect density D0 of the interposer yield, per mm2"),
+            ("interposer_cluster_alpha", f"interposer-{k}-cluster-alpha", "dimensionless",
+             "clustering parameter of the negative-binomial interposer yield")):
+        value, vsrc = _pack(t, row_id)
+        p.add(name, value, unit=unit, source=vsrc, description=desc)
+    psrc = _first(t.packaging.get(f"interposer-{k}-epa", {}).get("source"))
+    p.add("interposer_area_mm2", unit="mm2", source=psrc,
+          formula="die_footprint_mm2 * interposer_area_scale", description="interposer area")
+    p.add("interposer_yield", source=psrc, description="negative-binomial interposer yield",
+          formula="(1 + interposer_area_mm2 * interposer_defect_density "
+                  "/ interposer_cluster_alpha) ** (-interposer_cluster_alpha)")
+    return out + [
+        Exchange(input=packaging_code(f"interposer-{k}", iso3), unit="mm2", source=psrc,
+                 formula="interposer_area_mm2 / interposer_yield",
+                 comment=f"{kind} interposer, processed area per good interposer"),
+        Exchange(input=packaging_code("bonding-tcb", iso3), unit="mm2", source=psrc,
+                 formula="interposer_area_mm2",
+                 comment="bonding the dies and HBM stacks to the interposer (assembly)")]
 
 
 def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Activity | None:
