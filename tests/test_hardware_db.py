@@ -237,9 +237,9 @@ def test_mi300x_climate_score_by_hand(project):
     memory = _f(acc, "memory_gb") * _factor("hbm3")
     ics = _f(acc, "logic_die_count") + _f(acc, "logic_die2_count") + _f(acc, "memory_stacks")
     pcb = _f(acc, "board_area_cm2") / 1e4 * _f(acc, "board_layers") * _factor("pcb-per-layer")
-    # The XCDs sit on the IODs (SoIC), so summing both areas overstates the footprint (noted).
-    footprint = _f(acc, "logic_die_area_mm2") * _f(acc, "logic_die_count") \
-        + _f(acc, "logic_die2_area_mm2") * _f(acc, "logic_die2_count") \
+    # The XCDs sit on the IODs (logic_die_stacking = on-die2): only IODs and HBM take area.
+    assert acc["logic_die_stacking"] == "on-die2"
+    footprint = _f(acc, "logic_die2_area_mm2") * _f(acc, "logic_die2_count") \
         + _f(acc, "memory_stacks") * _pack("hbm-footprint-hbm3")
     area = footprint * _pack("interposer-si-area-scale")
     alpha = _pack("interposer-si-cluster-alpha")

@@ -736,8 +736,11 @@ def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
                   f"package_kind '{kind}' is not one of {', '.join(PACKAGE_KINDS)}")
         return []
     iso3, src = row["foundry_iso3"], _first(row["package_source"])
+    # Logic dies 3D-stacked on the second-type dies (MI300X XCDs on IODs) take no extra area.
+    stacked = row.get("logic_die_stacking") == "on-die2" and "logic_die2_area_mm2" in p.values
     terms = [f"logic_die{s}_area_mm2 * logic_die{s}_count"
-             for s in ("", "2") if f"logic_die{s}_area_mm2" in p.values]
+             for s in ("", "2") if f"logic_die{s}_area_mm2" in p.values
+             and not (stacked and s == "")]
     if kind in INTERPOSER and row["memory_type"].startswith("HBM"):
         fp, fsrc = _pack(t, f"hbm-footprint-{row['memory_type'].lower()}")
         p.add("hbm_stack_footprint_mm2", fp, unit="mm2", source=fsrc,
