@@ -87,6 +87,20 @@ HOST_COMPONENTS = ("chassis", "fans", "psu", "mainboard")
 NVSWITCH = "nvlink-nvswitch-per-gpu"
 
 
+#: Components of a bottom-up accelerator, by the code prefix of the input that carries them
+#: (the catalogue's breakdown columns, issue 14).
+COMPONENTS = (("logic_dies", "fab-logic-"), ("memory", "memory-"),
+              ("interposer", "interposer-"), ("package_substrate", "package-substrate-"),
+              ("bonding", "bonding-"), ("ic_packages", "ic-packaging"),
+              ("thermal_metals", "metal-production-"), ("pcb", "pcb-"),
+              ("board_metals", "metals-"), ("transport", "transport-"))
+
+
+def component_of(code: str) -> str | None:
+    """The component (``COMPONENTS``) an input of a bottom-up accelerator belongs to."""
+    return next((name for name, prefix in COMPONENTS if code.startswith(prefix)), None)
+
+
 def build(root: Path) -> SourcedFile:
     """The ``genai-hardware`` records from ``<root>/background/{hardware,datacenter}``."""
     hw = root / "background" / "hardware"
