@@ -44,8 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca.data import names
+from lca.data.electricity import mix_water_l_per_kwh, water_exchanges
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
+from lca.data.water import country_factors
 from lca.errors import InputError, Problem
 
 DATABASE = names.HARDWARE_DB
@@ -106,9 +108,12 @@ def build(root: Path) -> SourcedFile:
     hw = root / "background" / "hardware"
     dc = root / "background" / "datacenter"
     h = hashlib.sha256(table_digest(hw).encode())
-    for name in ("transport.csv", "end_of_life.csv"):
-        h.update(name.encode())
-        h.update((dc / name).read_bytes())
+    for path in (dc / "transport.csv", dc / "end_of_life.csv",
+                 root / "background" / "electricity" / "technologies.csv",
+                 root / "background" / "electricity" / "country_mix.csv",
+                 root / "methods" / "aware_country.csv"):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return SourcedFile(str(hw), hardware_inventory(hw, dc), h.hexdigest())
 
 
@@ -200,9 +205,12 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         end_of_life={r["id"]: r for r in read_table(dc / "end_of_life.csv")},
         hw=hw)
     fab_iso3 = sorted({r["foundry_iso3"] for r in t.accelerators} | {CPU_FAB_ISO3})
-    activities = [fab_activity(t, key, iso3) for iso3 in fab_iso3 for key in t.fab]
+    activities = [fab_activity(t, key, iso3, water_only=w) for iso3 in fab_iso3
+                  for key in t.fab for w in (False, True)]
     activities += [factor_activity(r) for r in t.factors]
-    activities += [a for iso3 in fab_iso3 for a in packaging_activities(t, iso3)]
+    activities += [a for iso3 in fab_iso3 for w in (False, True)
+                   for a in packaging_activities(t, iso3, water_only=w)]
+    activities += [electricity_water_activity(hw, iso3) for iso3 in fab_iso3]
     activities += metal_production_activities(t)
     activities += [component_activity(r) for r in t.components]
     activities += metal_activities(t.metals)
@@ -210,11 +218,12 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
     activities.append(end_of_life_activity(t.end_of_life, t.transport))
     density = board_areal_mass(t.accelerators)
     memory = memory_codes(t.factors)
-    for row in t.accelerators:
-        activities.append(accelerator_activity(t, row, density, memory))
+    bottom_up = {row["id"]: accelerator_activity(t, row, density, memory)
+                 for row in t.accelerators}
+    activities += list(bottom_up.values())
     for row in t.vendor:
         if row["kind"] == "vendor_pcf" and row["item"] == "total" and row["accelerator_id"]:
-            activities.append(vendor_pcf_activity(t, row, density))
+            activities.append(vendor_pcf_activity(t, row, bottom_up))
     activities += [server_activity(t, row) for row in t.servers]
     if t.problems:
         raise InputError(t.problems)
@@ -232,8 +241,40 @@ def fab_code(node_key: str, iso3: str) -> str:
     return f"fab-logic-{node_key}-{iso3}"
 
 
-def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
-    """Logic fabrication per cm2 of good die, ACT model, on the ``iso3`` grid."""
+#: Code prefix of the water-and-resources-only twins of the fab and packaging activities, used
+#: by the vendor-PCF route (its GHG is the PCF; its water comes from the bottom-up model).
+WATER_ONLY = "water-only-"
+
+
+def electricity_water_code(iso3: str) -> str:
+    return f"electricity-water-{iso3}"
+
+
+def electricity_water_activity(hw: Path, iso3: str) -> Activity:
+    """The water of one kWh of the ``iso3`` mix without its GHG (same figures as the
+    genai-electricity market: generation share x technology water, Macknick et al. 2012)."""
+    el = hw.parent / "electricity"
+    mix = next((m for m in read_table(el / "country_mix.csv") if m["iso3"] == iso3), None)
+    if mix is None:
+        raise InputError(Problem(f"no country mix for fab grid '{iso3}'",
+                                 file=str(el / "country_mix.csv"), field="iso3"))
+    water = mix_water_l_per_kwh(mix, read_table(el / "technologies.csv"))
+    regional = set(country_factors(hw.parents[1]))
+    return Activity(
+        code=electricity_water_code(iso3), name=f"water of electricity, {iso3} mix, per kWh "
+        "(no GHG; for vendor-PCF routes)", unit="kilowatt hour",
+        reference_product="water of electricity", location=iso3, stage=STAGE,
+        substage="water", comment=("The three water flows of genai-electricity's "
+                                   f"{names.grid_code(iso3)} without its technologies' GHG, so "
+                                   "a vendor PCF (GHG only) can carry the bottom-up water."),
+        exchanges=water_exchanges(water, iso3, regional,
+                                  "generation share x technology water (Macknick et al. 2012)"))
+
+
+def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = False
+                 ) -> Activity:
+    """Logic fabrication per cm2 of good die, ACT model, on the ``iso3`` grid (``water_only``:
+    the twin without GHG, whose electricity is ``electricity-water-<ISO3>``)."""
     row = t.fab[node_key]
     eq = t.fab.get(row["act_equivalent_node_key"])
     if eq is None or _num(eq, "epa_kwh_per_cm2") is None:
@@ -255,15 +296,18 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
     y = _num(eq, "default_yield")
     p.add("fab_yield", y, source=act, description="fab yield (ACT default, flat)")
     exchanges = [
-        Exchange(input=f"{ELECTRICITY}/{names.grid_code(iso3)}",
+        Exchange(input=electricity_water_code(iso3) if water_only
+                 else f"{ELECTRICITY}/{names.grid_code(iso3)}",
                  formula="epa_kwh_per_cm2 / fab_yield",
                  unit="kWh", source=act, comment=f"fab electricity on the {iso3} grid"),
-        _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
-             uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
-             comment="fab process gases (ACT GPA97), not speciated (gap)"),
-        _gwp(0, act, formula="mpa_g_co2e_per_cm2 / 1000 / fab_yield",
-             comment="procured fab materials (ACT MPA)"),
     ]
+    if not water_only:
+        exchanges += [
+            _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
+                 uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
+                 comment="fab process gases (ACT GPA97), not speciated (gap)"),
+            _gwp(0, act, formula="mpa_g_co2e_per_cm2 / 1000 / fab_yield",
+                 comment="procured fab materials (ACT MPA)")]
     water_basis = _fab_water(t, row, eq, p)
     if water_basis:
         src = _first(row["water_source"]) if "published" in water_basis else A_FAB_WATER
@@ -281,8 +325,9 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
                      source=frac, comment="returned as treated wastewater"),
         ]
     return Activity(
-        code=fab_code(node_key, iso3),
-        name=f"logic die fabrication, {node_key} node, {iso3} grid, per cm2 of good die",
+        code=(WATER_ONLY if water_only else "") + fab_code(node_key, iso3),
+        name=f"logic die fabrication, {node_key} node, {iso3} grid, per cm2 of good die"
+        + (", water and resources only (no GHG; for vendor-PCF routes)" if water_only else ""),
         unit="square centimeter", reference_product=f"logic die, {node_key}", location=iso3,
         stage=STAGE, substage="logic die", source=act,
         comment=("ACT (Gupta et al. 2022): CPA = (CI_fab x EPA + GPA + MPA) / yield; fab "
@@ -433,11 +478,11 @@ def packaging_code(kind: str, iso3: str) -> str:
     return f"{kind}-{iso3}"
 
 
-def packaging_activities(t: _Tables, iso3: str) -> list[Activity]:
+def packaging_activities(t: _Tables, iso3: str, *, water_only: bool = False) -> list[Activity]:
     """2.5D packaging steps per cm2, 3D-Carbon's model (Zhao et al. 2024), on the ``iso3`` grid:
     silicon interposer (electricity + materials), organic RDL interposer, package substrate
     (FCBGA) and die-to-interposer bonding (TCB), all as electricity bought from the grid."""
-    grid = f"{ELECTRICITY}/{names.grid_code(iso3)}"
+    grid = electricity_water_code(iso3) if water_only else f"{ELECTRICITY}/{names.grid_code(iso3)}"
     out = []
     for kind, epa_row, mpa_row, name in (
             ("interposer-si", "interposer-si-epa", "interposer-si-mpa",
@@ -454,14 +499,16 @@ def packaging_activities(t: _Tables, iso3: str) -> list[Activity]:
               description=t.packaging.get(epa_row, {}).get("parameter"))
         exchanges = [Exchange(input=grid, formula="epa_kwh_per_cm2", unit="kWh", source=src,
                               comment=f"electricity on the {iso3} grid")]
-        if mpa_row:
+        if mpa_row and not water_only:
             mpa, msrc = _pack(t, mpa_row)
             p.add("mpa_g_co2e_per_cm2", mpa, unit="g/cm^2", source=msrc,
                   description="procured materials, g CO2-eq per cm2")
             exchanges.append(_gwp(0, msrc, formula="mpa_g_co2e_per_cm2 / 1000",
                                   comment="procured interposer materials (3D-Carbon MPA)"))
         out.append(Activity(
-            code=packaging_code(kind, iso3), name=f"{name}, {iso3} grid",
+            code=(WATER_ONLY if water_only else "") + packaging_code(kind, iso3),
+            name=f"{name}, {iso3} grid" + (", water only (no GHG; for vendor-PCF routes)"
+                                           if water_only else ""),
             unit="square centimeter", reference_product=kind.replace("-", " "), location=iso3,
             stage=STAGE, substage="packaging", source=src,
             comment=("3D-Carbon (Zhao et al., DAC 2024) energy per area, bought from the "
@@ -795,16 +842,24 @@ def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
                  comment="bonding the dies and HBM stacks to the interposer (assembly)")]
 
 
-def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Activity | None:
-    """A vendor PCF per GPU on the pre-characterised flow, plus the module's metals."""
+def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], bottom_up: dict[str, Activity]
+                        ) -> Activity | None:
+    """A vendor PCF per GPU on the pre-characterised flow; water and metals (ADP) from the
+    bottom-up activity: its fab and packaging inputs point to their water-only twins and its
+    metal inputs are kept, with the same parameters. A PCF publishes GHG only."""
     row = t.accelerator_by_id.get(pcf["accelerator_id"])
     if row is None:
         t.problem("vendor_pcf.csv", pcf["id"], "accelerator_id",
                   f"unknown accelerator '{pcf['accelerator_id']}'")
         return None
-    p = _Params()
-    metals, gaps = _module(t, row, p, density)
-    gaps.append("water and ADP beyond the module metals (a PCF gives GHG only)")
+    bu = bottom_up[row["id"]]
+    twins = ("fab-logic-", "interposer-", "package-substrate-", "bonding-")
+    exchanges = [e.model_copy(update={"input": WATER_ONLY + e.input})
+                 if e.input.startswith(twins) else e
+                 for e in bu.exchanges
+                 if isinstance(e.input, str) and e.input.startswith(twins + ("metals-",))]
+    gaps = [g for g in (bu.properties.get("gaps") or "").split("; ") if g]
+    gaps.append("water and ADP from the bottom-up model (a PCF gives GHG only)")
     return Activity(
         code=names.accelerator_code(row['id'], vendor_pcf=True),
         name=f"{row['name']}, production, vendor PCF ({pcf['product']}, per GPU)",
@@ -813,15 +868,16 @@ def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Acti
         comment=(f"Vendor product carbon footprint, {pcf['standard']}: {pcf['value']} "
                  f"{pcf['unit']} / {pcf['gpus_per_product']} GPUs. Boundary: "
                  f"{pcf['boundary']}. The per-GPU share carries part of the NVSwitches and "
-                 "baseboard. A PCF publishes no ADP: the metals of the module (same masses "
-                 "as the bottom-up activity) are added so ADP elements is not zero."),
+                 "baseboard. A PCF publishes no water and no ADP: those come from the "
+                 "bottom-up model (fab and packaging water through their water-only twins, "
+                 "metals of the module), never zero."),
         properties={**accelerator_properties(row, "vendor PCF", gaps,
-                                             p.values.get("total_mass_kg")),
+                                             bu.properties.get("mass_kg")),
                     "pcf_row": pcf["id"]},
-        parameters=p.items,
+        parameters=bu.parameters,
         exchanges=[_gwp(_num(pcf, "per_gpu_value"), _first(pcf["source"]),
                         comment=f"{pcf['value']} kg CO2-eq per {pcf['product']} / "
-                                f"{pcf['gpus_per_product']}")] + metals)
+                                f"{pcf['gpus_per_product']}")] + exchanges)
 
 
 # --------------------------------------------------------------------------- servers
