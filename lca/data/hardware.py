@@ -32,7 +32,9 @@ and recomputes them; every exchange and parameter names its source):
   board, heatsink and casing by mass, transport of the module mass over the default route
   (19,000 km ship + 1,000 km truck, air 0 km: set ``air_km``).
 - ``accelerator-<id>-vendor-pcf`` [unit] where ``vendor_pcf.csv`` has a vendor total: the
-  per-GPU figure on the pre-characterised flow plus the same metals (a PCF gives no ADP).
+  per-GPU figure on the pre-characterised flow; water and ADP from the bottom-up model
+  (its fab and packaging inputs through ``water-only-*`` twins, whose electricity is
+  ``electricity-water-<ISO3>``, the grid's water without its GHG; its metals as they are).
 - ``server-<id>`` [unit]: the host of a GPU node without its accelerators, or a CPU server.
 """
 
