@@ -42,6 +42,12 @@ def test_accelerators_servers_datacenters_json(project, capsys):
     assert h100["tdp_w"] == 700 and h100["memory_gb"] == 80
     vendor = next(a for a in accelerators if a["id"] == "accelerator-nvidia-h100-sxm-80gb-vendor-pcf")
     assert vendor["climate_change"] == 164.0  # NVIDIA HGX H100 PCF: 1,312 kg / 8
+    # Issue 14: the bottom-up breakdown per component, summing to the total.
+    parts = {k: v for k, v in h100.items() if k.startswith("climate_change_")}
+    assert sum(parts.values()) == pytest.approx(h100["climate_change"], rel=1e-6)
+    assert parts["climate_change_memory"] == pytest.approx(68.24, abs=0.01)   # 80 GB x 0.853
+    assert parts["climate_change_interposer"] == pytest.approx(34.62, abs=0.01)
+    assert vendor["climate_change_memory"] is None
     assert not any(s["id"].startswith("server-component-") for s in listings["servers"])
     dcs = listings["datacenters"]
     assert not any(d["id"].startswith("datacenter-infrastructure-") for d in dcs)

@@ -19,7 +19,7 @@ DC = ROOT / "inventories" / "background" / "datacenter"
 SOURCES = ROOT / "inventories" / "SOURCES"
 
 HW_TABLES = ["accelerators.csv", "vendor_pcf.csv", "fab_nodes.csv", "memory_storage.csv",
-             "server_components.csv", "metal_bom.csv", "servers.csv"]
+             "server_components.csv", "metal_bom.csv", "servers.csv", "packaging.csv"]
 DC_TABLES = ["archetypes.csv", "operators.csv", "infrastructure.csv", "end_of_life.csv",
              "transport.csv"]
 ALL_TABLES = [HW / t for t in HW_TABLES] + [DC / t for t in DC_TABLES]
@@ -383,6 +383,40 @@ def test_memory_types_have_factors(tables):
             assert r["dram_type"] in applies, f"{r['id']}: no factor for {r['dram_type']}"
 
 
+def test_issue_14_packaging_factors(tables):
+    """3D-Carbon parameters (Zhao et al. 2024) as read in its repository, per cm2."""
+    pack = _by_id(tables, "packaging.csv")
+    expected = {"interposer-si-epa": 1.2, "interposer-si-mpa": 250,
+                "interposer-si-defect-density": 0.0006, "interposer-si-cluster-alpha": 6,
+                "interposer-si-area-scale": 1.1, "interposer-rdl-epa": 0.011 * 100,
+                "interposer-rdl-defect-density": 0.0005, "interposer-rdl-cluster-alpha": 3,
+                "interposer-rdl-area-scale": 1.2, "substrate-fcbga-epa": 0.00135 * 100,
+                "substrate-area-scale": 1.2, "bonding-tcb-epa": 0.0009 * 100}
+    for row_id, value in expected.items():
+        assert float(pack[row_id]["central"]) == pytest.approx(value), row_id
+        assert pack[row_id]["source"].startswith("3d-carbon-zhao-2024"), row_id
+    kinds = {r["package_kind"] for r in _rows(tables, "accelerators.csv")}
+    assert kinds == {"cowos-s", "cowos-l", "flip-chip"}
+    for r in _rows(tables, "accelerators.csv"):
+        if r["memory_type"].startswith("HBM"):
+            assert r["package_kind"].startswith("cowos"), r["id"]
+            assert f"hbm-footprint-{r['memory_type'].lower()}" in pack, r["id"]
+    metals = {r["element"] for r in _rows(tables, "metal_bom.csv")
+              if r["host_part"] in ("heatsink", "gpu-casing")}
+    assert all(f"metal-ghg-{el.lower()}" in pack for el in metals)
+
+
+def test_issue_14_hbm_per_generation(tables):
+    mem = _by_id(tables, "memory_storage.csv")
+    assert mem["hbm"]["applies_to"] == "reference only"     # EcoServe 0.24, sensitivity only
+    for gen in ("HBM2", "HBM2e", "HBM3", "HBM3e"):
+        row = mem[gen.lower()]
+        assert row["applies_to"] == f"memory_type in {gen}"
+        assert float(row["central"]) == pytest.approx(546 / 640, abs=1e-3)  # HGX H100 PCF
+        assert float(row["low"]) == 0.24 and float(row["high"]) == 2.2
+    assert mem["hbm3"]["central_source"] == "nvidia-hgx-h100-pcf-2024"
+
+
 def test_metal_bom(tables):
     rows = _rows(tables, "metal_bom.csv")
     pcb = {r["element"]: r for r in rows if r["host_part"] == "pcb-high-grade"}
@@ -390,6 +424,9 @@ def test_metal_bom(tables):
     ranges = {"Au": (0.2, 1.0), "Ag": (1, 2), "Pd": (0.05, 0.25), "Cu": (200, 300), "Sn": (20, 40)}
     for el, (lo, hi) in ranges.items():
         assert (float(pcb[el]["low"]), float(pcb[el]["high"])) == (lo, hi)
+    board = {r["element"]: r for r in rows if r["host_part"] == "pcb-gpu-board"}
+    assert float(board["Au"]["central"]) == 0.45       # graphics cards 0.4-0.5 g/kg (issue 14)
+    assert (float(board["Au"]["low"]), float(board["Au"]["high"])) == (0.16, 0.855)
     for part in ("heatsink", "gpu-casing", "server-chassis"):
         total = sum(float(r["central"]) for r in rows if r["host_part"] == part)
         assert total <= 1000 + 1e-9, f"{part}: more than 1 kg of metal per kg"

@@ -14,7 +14,7 @@ from typing import Any
 
 from lca.data.names import CATEGORIES, Category  # noqa: F401 - re-exported
 
-__all__ = ["CATEGORIES", "Category", "listing", "unit_scores"]
+__all__ = ["CATEGORIES", "Category", "breakdown", "listing", "unit_scores"]
 
 
 def unit_scores(database: str, methods: dict[str, tuple]) -> dict[tuple, dict[str, float]]:
@@ -56,4 +56,22 @@ def listing(category: str, methods: dict[str, tuple]) -> list[dict[str, Any]]:
         rows.append({"id": act["code"], "name": act["name"], "location": act["location"],
                      "per": cat.per, **scores[act.key],
                      **{p: props.get(p) for p in cat.properties if p in props}})
+        if category == "accelerators":
+            rows[-1].update(breakdown(act, scores, next(iter(methods))))
     return rows
+
+
+def breakdown(act, scores: dict[tuple, dict[str, float]], key: str) -> dict[str, float | None]:
+    """``<key>_<component>`` columns of a bottom-up accelerator: amount x per-unit score of
+    each input, summed per component (lca.data.hardware.COMPONENTS); None for a vendor PCF."""
+    from lca.data.hardware import COMPONENTS, component_of
+
+    bottom_up = (act.get("properties") or {}).get("route") == "bottom-up"
+    out: dict[str, float | None] = {f"{key}_{name}": 0.0 if bottom_up else None
+                                    for name, _ in COMPONENTS}
+    if bottom_up:
+        for e in act.technosphere():
+            name = component_of(e.input["code"])
+            if name is not None:
+                out[f"{key}_{name}"] += e["amount"] * scores[e.input.key][key]
+    return out

@@ -21,12 +21,20 @@ and recomputes them; every exchange and parameter names its source):
   masses by the real method.
 - ``transport-<mode>`` [t*km] from ``transport.csv``; ``end-of-life-it-equipment`` [kg],
   cut-off (collection and transport to treatment; no open treatment burden, no credits).
+- ``interposer-si-<ISO3>``, ``interposer-rdl-<ISO3>``, ``package-substrate-<ISO3>``,
+  ``bonding-tcb-<ISO3>`` [cm2]: 2.5D packaging steps of ``packaging.csv`` (3D-Carbon energy
+  per area on the grid, interposer materials); ``metal-production-<part>`` [kg]: primary
+  metal GHG of heatsink and casing (metal_bom.csv x Nuss and Eckelman 2014).
 - ``accelerator-<id>`` [unit], bottom-up: logic dies (and a second die type) from the fab
-  process, memory per GB, one IC package per logic die and per memory stack, board area x
-  layers of PCB, metals of board, heatsink and casing by mass, transport of the module mass
-  over the default route (19,000 km ship + 1,000 km truck, air 0 km: set ``air_km``).
+  process, memory per GB of its HBM generation, one IC package per logic die and per memory
+  stack, package substrate and, for CoWoS-class packages, interposer / interposer yield and
+  bonding, metal production of heatsink and casing, board area x layers of PCB, metals of
+  board, heatsink and casing by mass, transport of the module mass over the default route
+  (19,000 km ship + 1,000 km truck, air 0 km: set ``air_km``).
 - ``accelerator-<id>-vendor-pcf`` [unit] where ``vendor_pcf.csv`` has a vendor total: the
-  per-GPU figure on the pre-characterised flow plus the same metals (a PCF gives no ADP).
+  per-GPU figure on the pre-characterised flow; water and ADP from the bottom-up model
+  (its fab and packaging inputs through ``water-only-*`` twins, whose electricity is
+  ``electricity-water-<ISO3>``, the grid's water without its GHG; its metals as they are).
 - ``server-<id>`` [unit]: the host of a GPU node without its accelerators, or a CPU server.
 """
 
@@ -38,8 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca.data import names
+from lca.data.electricity import mix_water_l_per_kwh, water_exchanges
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
+from lca.data.water import country_factors
 from lca.errors import InputError, Problem
 
 DATABASE = names.HARDWARE_DB
@@ -68,11 +78,31 @@ HOST_PROXY = {"nvidia-dgx-h200": "nvidia-dgx-h100", "nvidia-dgx-b200": "nvidia-d
 #: Fab location of host CPU dies (servers.csv has no foundry column; A_CPU_FAB).
 CPU_FAB_ISO3 = "TWN"
 #: Host parts of metal_bom.csv used by the model.
-BOARD, HEATSINK, CASING, IT_EQUIPMENT = ("pcb-high-grade", "heatsink", "gpu-casing",
+BOARD, HEATSINK, CASING, IT_EQUIPMENT = ("pcb-gpu-board", "heatsink", "gpu-casing",
                                          "it-equipment-de-2008")
+#: Host parts whose metal production GHG is counted (thermal solution and casing; the board's
+#: metals are inside the PCB and IC factors). Element -> packaging.csv row ``metal-ghg-<el>``.
+METAL_GHG_PARTS = (HEATSINK, CASING)
+#: package_kind (accelerators.csv) -> interposer kind of packaging.csv (``interposer-<kind>-*``).
+INTERPOSER = {"cowos-s": "si", "cowos-l": "rdl"}
+PACKAGE_KINDS = ("cowos-s", "cowos-l", "flip-chip")
 MODES = ("ship", "truck", "air")
 HOST_COMPONENTS = ("chassis", "fans", "psu", "mainboard")
 NVSWITCH = "nvlink-nvswitch-per-gpu"
+
+
+#: Components of a bottom-up accelerator, by the code prefix of the input that carries them
+#: (the catalogue's breakdown columns, issue 14).
+COMPONENTS = (("logic_dies", "fab-logic-"), ("memory", "memory-"),
+              ("interposer", "interposer-"), ("package_substrate", "package-substrate-"),
+              ("bonding", "bonding-"), ("ic_packages", "ic-packaging"),
+              ("thermal_metals", "metal-production-"), ("pcb", "pcb-"),
+              ("board_metals", "metals-"), ("transport", "transport-"))
+
+
+def component_of(code: str) -> str | None:
+    """The component (``COMPONENTS``) an input of a bottom-up accelerator belongs to."""
+    return next((name for name, prefix in COMPONENTS if code.startswith(prefix)), None)
 
 
 def build(root: Path) -> SourcedFile:
@@ -80,9 +110,12 @@ def build(root: Path) -> SourcedFile:
     hw = root / "background" / "hardware"
     dc = root / "background" / "datacenter"
     h = hashlib.sha256(table_digest(hw).encode())
-    for name in ("transport.csv", "end_of_life.csv"):
-        h.update(name.encode())
-        h.update((dc / name).read_bytes())
+    for path in (dc / "transport.csv", dc / "end_of_life.csv",
+                 root / "background" / "electricity" / "technologies.csv",
+                 root / "background" / "electricity" / "country_mix.csv",
+                 root / "methods" / "aware_country.csv"):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return SourcedFile(str(hw), hardware_inventory(hw, dc), h.hexdigest())
 
 
@@ -145,6 +178,7 @@ class _Tables:
     metals: list[dict[str, str]]
     servers: list[dict[str, str]]
     vendor: list[dict[str, str]]
+    packaging: dict[str, dict[str, str]]
     transport: list[dict[str, str]]
     end_of_life: dict[str, dict[str, str]]
     hw: Path
@@ -168,30 +202,38 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         metals=read_table(hw / "metal_bom.csv"),
         servers=read_table(hw / "servers.csv"),
         vendor=read_table(hw / "vendor_pcf.csv"),
+        packaging={r["id"]: r for r in read_table(hw / "packaging.csv")},
         transport=read_table(dc / "transport.csv"),
         end_of_life={r["id"]: r for r in read_table(dc / "end_of_life.csv")},
         hw=hw)
     fab_iso3 = sorted({r["foundry_iso3"] for r in t.accelerators} | {CPU_FAB_ISO3})
-    activities = [fab_activity(t, key, iso3) for iso3 in fab_iso3 for key in t.fab]
+    activities = [fab_activity(t, key, iso3, water_only=w) for iso3 in fab_iso3
+                  for key in t.fab for w in (False, True)]
     activities += [factor_activity(r) for r in t.factors]
+    activities += [a for iso3 in fab_iso3 for w in (False, True)
+                   for a in packaging_activities(t, iso3, water_only=w)]
+    activities += [electricity_water_activity(hw, iso3) for iso3 in fab_iso3]
+    activities += metal_production_activities(t)
     activities += [component_activity(r) for r in t.components]
     activities += metal_activities(t.metals)
     activities += transport_activities(t.transport)
     activities.append(end_of_life_activity(t.end_of_life, t.transport))
     density = board_areal_mass(t.accelerators)
     memory = memory_codes(t.factors)
-    for row in t.accelerators:
-        activities.append(accelerator_activity(t, row, density, memory))
+    bottom_up = {row["id"]: accelerator_activity(t, row, density, memory)
+                 for row in t.accelerators}
+    activities += list(bottom_up.values())
     for row in t.vendor:
         if row["kind"] == "vendor_pcf" and row["item"] == "total" and row["accelerator_id"]:
-            activities.append(vendor_pcf_activity(t, row, density))
+            activities.append(vendor_pcf_activity(t, row, bottom_up))
     activities += [server_activity(t, row) for row in t.servers]
     if t.problems:
         raise InputError(t.problems)
     return InventoryFile(
         database=DATABASE,
-        description="AI accelerators and servers, bottom-up (ACT fab model, memory, PCB, "
-                    "packaging, metal content, transport) and vendor PCFs; end of life",
+        description="AI accelerators and servers, bottom-up (ACT fab model, memory, 2.5D "
+                    "packaging, PCB, thermal metals, metal content, transport) and vendor PCFs; "
+                    "end of life",
         activities=[a for a in activities if a is not None])
 
 
@@ -201,8 +243,40 @@ def fab_code(node_key: str, iso3: str) -> str:
     return f"fab-logic-{node_key}-{iso3}"
 
 
-def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
-    """Logic fabrication per cm2 of good die, ACT model, on the ``iso3`` grid."""
+#: Code prefix of the water-and-resources-only twins of the fab and packaging activities, used
+#: by the vendor-PCF route (its GHG is the PCF; its water comes from the bottom-up model).
+WATER_ONLY = "water-only-"
+
+
+def electricity_water_code(iso3: str) -> str:
+    return f"electricity-water-{iso3}"
+
+
+def electricity_water_activity(hw: Path, iso3: str) -> Activity:
+    """The water of one kWh of the ``iso3`` mix without its GHG (same figures as the
+    genai-electricity market: generation share x technology water, Macknick et al. 2012)."""
+    el = hw.parent / "electricity"
+    mix = next((m for m in read_table(el / "country_mix.csv") if m["iso3"] == iso3), None)
+    if mix is None:
+        raise InputError(Problem(f"no country mix for fab grid '{iso3}'",
+                                 file=str(el / "country_mix.csv"), field="iso3"))
+    water = mix_water_l_per_kwh(mix, read_table(el / "technologies.csv"))
+    regional = set(country_factors(hw.parents[1]))
+    return Activity(
+        code=electricity_water_code(iso3), name=f"water of electricity, {iso3} mix, per kWh "
+        "(no GHG; for vendor-PCF routes)", unit="kilowatt hour",
+        reference_product="water of electricity", location=iso3, stage=STAGE,
+        substage="water", comment=("The three water flows of genai-electricity's "
+                                   f"{names.grid_code(iso3)} without its technologies' GHG, so "
+                                   "a vendor PCF (GHG only) can carry the bottom-up water."),
+        exchanges=water_exchanges(water, iso3, regional,
+                                  "generation share x technology water (Macknick et al. 2012)"))
+
+
+def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = False
+                 ) -> Activity:
+    """Logic fabrication per cm2 of good die, ACT model, on the ``iso3`` grid (``water_only``:
+    the twin without GHG, whose electricity is ``electricity-water-<ISO3>``)."""
     row = t.fab[node_key]
     eq = t.fab.get(row["act_equivalent_node_key"])
     if eq is None or _num(eq, "epa_kwh_per_cm2") is None:
@@ -224,15 +298,18 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
     y = _num(eq, "default_yield")
     p.add("fab_yield", y, source=act, description="fab yield (ACT default, flat)")
     exchanges = [
-        Exchange(input=f"{ELECTRICITY}/{names.grid_code(iso3)}",
+        Exchange(input=electricity_water_code(iso3) if water_only
+                 else f"{ELECTRICITY}/{names.grid_code(iso3)}",
                  formula="epa_kwh_per_cm2 / fab_yield",
                  unit="kWh", source=act, comment=f"fab electricity on the {iso3} grid"),
-        _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
-             uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
-             comment="fab process gases (ACT GPA97), not speciated (gap)"),
-        _gwp(0, act, formula="mpa_g_co2e_per_cm2 / 1000 / fab_yield",
-             comment="procured fab materials (ACT MPA)"),
     ]
+    if not water_only:
+        exchanges += [
+            _gwp(0, act, formula="gpa_g_co2e_per_cm2 / 1000 / fab_yield",
+                 uncertainty=_triangular(gpa, gpa99, gpa95, 1 / 1000 / y),
+                 comment="fab process gases (ACT GPA97), not speciated (gap)"),
+            _gwp(0, act, formula="mpa_g_co2e_per_cm2 / 1000 / fab_yield",
+                 comment="procured fab materials (ACT MPA)")]
     water_basis = _fab_water(t, row, eq, p)
     if water_basis:
         src = _first(row["water_source"]) if "published" in water_basis else A_FAB_WATER
@@ -250,8 +327,9 @@ def fab_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
                      source=frac, comment="returned as treated wastewater"),
         ]
     return Activity(
-        code=fab_code(node_key, iso3),
-        name=f"logic die fabrication, {node_key} node, {iso3} grid, per cm2 of good die",
+        code=(WATER_ONLY if water_only else "") + fab_code(node_key, iso3),
+        name=f"logic die fabrication, {node_key} node, {iso3} grid, per cm2 of good die"
+        + (", water and resources only (no GHG; for vendor-PCF routes)" if water_only else ""),
         unit="square centimeter", reference_product=f"logic die, {node_key}", location=iso3,
         stage=STAGE, substage="logic die", source=act,
         comment=("ACT (Gupta et al. 2022): CPA = (CI_fab x EPA + GPA + MPA) / yield; fab "
@@ -382,6 +460,85 @@ def metal_activities(rows: list[dict[str, str]]) -> list[Activity]:
             comment="Metal mass in the product as a proxy for metal extracted (supply-chain "
                     "losses ignored; steel counted as iron); drives EF 3.1 ADP elements. "
                     "Metal production GHG is not included (gap).",
+            exchanges=exchanges))
+    return out
+
+
+# --------------------------------------------------------------------------- packaging
+
+def _pack(t: _Tables, row_id: str) -> tuple[float, str | None]:
+    """(central, main source) of a ``packaging.csv`` row."""
+    row = t.packaging.get(row_id)
+    if row is None or _num(row, "central") is None:
+        t.problem("packaging.csv", row_id, "central", f"missing row '{row_id}'")
+        return 0.0, None
+    return _num(row, "central"), _first(row["source"])
+
+
+def packaging_code(kind: str, iso3: str) -> str:
+    """``interposer-si``, ``interposer-rdl``, ``package-substrate`` or ``bonding-tcb``."""
+    return f"{kind}-{iso3}"
+
+
+def packaging_activities(t: _Tables, iso3: str, *, water_only: bool = False) -> list[Activity]:
+    """2.5D packaging steps per cm2, 3D-Carbon's model (Zhao et al. 2024), on the ``iso3`` grid:
+    silicon interposer (electricity + materials), organic RDL interposer, package substrate
+    (FCBGA) and die-to-interposer bonding (TCB), all as electricity bought from the grid."""
+    grid = electricity_water_code(iso3) if water_only else f"{ELECTRICITY}/{names.grid_code(iso3)}"
+    out = []
+    for kind, epa_row, mpa_row, name in (
+            ("interposer-si", "interposer-si-epa", "interposer-si-mpa",
+             "silicon interposer (CoWoS-S class), per cm2 processed (before yield)"),
+            ("interposer-rdl", "interposer-rdl-epa", None,
+             "organic RDL interposer (CoWoS-L class), per cm2 processed (before yield)"),
+            ("package-substrate", "substrate-fcbga-epa", None,
+             "package substrate (flip-chip BGA), per cm2"),
+            ("bonding-tcb", "bonding-tcb-epa", None,
+             "die-to-interposer micro-bump bonding (thermo-compression), per cm2 of interposer")):
+        epa, src = _pack(t, epa_row)
+        p = _Params()
+        p.add("epa_kwh_per_cm2", epa, unit="kWh/cm^2", source=src,
+              description=t.packaging.get(epa_row, {}).get("parameter"))
+        exchanges = [Exchange(input=grid, formula="epa_kwh_per_cm2", unit="kWh", source=src,
+                              comment=f"electricity on the {iso3} grid")]
+        if mpa_row and not water_only:
+            mpa, msrc = _pack(t, mpa_row)
+            p.add("mpa_g_co2e_per_cm2", mpa, unit="g/cm^2", source=msrc,
+                  description="procured materials, g CO2-eq per cm2")
+            exchanges.append(_gwp(0, msrc, formula="mpa_g_co2e_per_cm2 / 1000",
+                                  comment="procured interposer materials (3D-Carbon MPA)"))
+        out.append(Activity(
+            code=(WATER_ONLY if water_only else "") + packaging_code(kind, iso3),
+            name=f"{name}, {iso3} grid" + (", water only (no GHG; for vendor-PCF routes)"
+                                           if water_only else ""),
+            unit="square centimeter", reference_product=kind.replace("-", " "), location=iso3,
+            stage=STAGE, substage="packaging", source=src,
+            comment=("3D-Carbon (Zhao et al., DAC 2024) energy per area, bought from the "
+                     f"{iso3} location-based mix. Yield and area scaling are applied by the "
+                     "accelerator (packaging.csv)."),
+            parameters=p.items, exchanges=exchanges))
+    return out
+
+
+def metal_production_activities(t: _Tables) -> list[Activity]:
+    """Cradle-to-gate GHG of the metals of a heatsink or casing, per kg of part: metal_bom.csv
+    g/kg x packaging.csv ``metal-ghg-<element>`` (Nuss and Eckelman 2014)."""
+    out = []
+    for part in METAL_GHG_PARTS:
+        exchanges = []
+        for r in t.metals:
+            if r["host_part"] != part:
+                continue
+            ghg, src = _pack(t, f"metal-ghg-{r['element'].lower()}")
+            g = _num(r, "central")
+            exchanges.append(_gwp(g / 1000 * ghg, src, comment=(
+                f"{r['element']}: {g:g} g/kg ({_first(r['source'])}) x {ghg:g} kg CO2-eq per kg")))
+        out.append(Activity(
+            code=f"metal-production-{part}", name=f"production of the metals of {part}, per kg",
+            unit="kilogram", reference_product=f"metals of {part}", location="GLO",
+            stage=STAGE, substage="thermal and mechanical",
+            comment=("Primary metal production only (mining to ingot); forming, machining, "
+                     "vapour chambers and fans are not included (gap)."),
             exchanges=exchanges))
     return out
 
@@ -597,6 +754,13 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
                               unit="unit", source=A_IC,
                               comment="one package per logic die and per memory stack"))
     metals, gaps = _module(t, row, p, density)
+    exchanges += _package(t, row, p)
+    for name, part in (("heatsink_kg", HEATSINK), ("casing_kg", CASING)):
+        if name in p.values:
+            exchanges.append(Exchange(input=f"metal-production-{part}", formula=name, unit="kg",
+                                      source=next(x.source for x in p.items if x.name == name),
+                                      comment="metal production GHG of the thermal solution "
+                                              "and casing"))
     if "board_area_cm2" in p.values and "board_layers" in p.values:
         exchanges.append(Exchange(input="pcb-per-layer", formula="board_area_cm2 * board_layers",
                                   unit="cm2", source=next(x.source for x in p.items
@@ -614,26 +778,90 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
         code=names.accelerator_code(aid), name=f"{row['name']}, production, bottom-up",
         unit="unit", reference_product=f"AI accelerator, {row['name']}", location="GLO",
         stage=STAGE, source=spec,
-        comment=("Bottom-up: logic dies (ACT fab model), memory per GB, IC packaging, PCB "
-                 "per m2 per layer, metals of board, heatsink and casing, transport over the "
-                 "default route. Not included: interposer/substrate, voltage regulators and "
-                 "passives (other than their metals), thermal solution and metal production "
-                 "GHG, assembly (gaps)." + (f" Table notes: {row['notes']}" if row["notes"]
-                                            else "")),
+        comment=("Bottom-up: logic dies (ACT fab model), memory per GB of its HBM "
+                 "generation, IC packaging, package substrate and, for 2.5D packages, "
+                 "interposer (with its yield) and die bonding (3D-Carbon), metal production "
+                 "of heatsink and casing, PCB per m2 per layer, metals of board, heatsink and "
+                 "casing, transport over the default route. Not included: voltage regulators "
+                 "and passives (other than their metals), module assembly and test beyond die "
+                 "bonding, the HGX baseboard and NVSwitch share (gaps)."
+                 + (f" Table notes: {row['notes']}" if row["notes"] else "")),
         properties=accelerator_properties(row, "bottom-up", gaps, mass),
         parameters=p.items, exchanges=exchanges)
 
 
-def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Activity | None:
-    """A vendor PCF per GPU on the pre-characterised flow, plus the module's metals."""
+def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
+    """Package substrate, and for 2.5D packages the interposer (with its yield) and bonding,
+    sized from the footprint of the dies and HBM stacks (3D-Carbon's area scaling)."""
+    kind = row["package_kind"]
+    if kind not in PACKAGE_KINDS:
+        t.problem("accelerators.csv", row["id"], "package_kind",
+                  f"package_kind '{kind}' is not one of {', '.join(PACKAGE_KINDS)}")
+        return []
+    iso3, src = row["foundry_iso3"], _first(row["package_source"])
+    # Logic dies 3D-stacked on the second-type dies (MI300X XCDs on IODs) take no extra area.
+    stacked = row.get("logic_die_stacking") == "on-die2" and "logic_die2_area_mm2" in p.values
+    terms = [f"logic_die{s}_area_mm2 * logic_die{s}_count"
+             for s in ("", "2") if f"logic_die{s}_area_mm2" in p.values
+             and not (stacked and s == "")]
+    if kind in INTERPOSER and row["memory_type"].startswith("HBM"):
+        fp, fsrc = _pack(t, f"hbm-footprint-{row['memory_type'].lower()}")
+        p.add("hbm_stack_footprint_mm2", fp, unit="mm2", source=fsrc,
+              description=f"footprint of one {row['memory_type']} stack on the interposer")
+        terms.append("memory_stacks * hbm_stack_footprint_mm2")
+    p.add("die_footprint_mm2", unit="mm2", formula=" + ".join(terms), source=src,
+          description="summed footprint of the logic dies (and HBM stacks on an interposer)")
+    scale, ssrc = _pack(t, "substrate-area-scale")
+    p.add("substrate_area_scale", scale, source=ssrc,
+          description="package substrate area / die footprint (3D-Carbon)")
+    out = [Exchange(input=packaging_code("package-substrate", iso3), unit="mm2", source=ssrc,
+                    formula="die_footprint_mm2 * substrate_area_scale",
+                    comment=f"{kind} package substrate")]
+    if kind not in INTERPOSER:
+        return out
+    k = INTERPOSER[kind]
+    for name, row_id, unit, desc in (
+            ("interposer_area_scale", f"interposer-{k}-area-scale", "dimensionless",
+             "interposer area / die footprint"),
+            ("interposer_defect_density", f"interposer-{k}-defect-density", "1/mm2",
+             "defect density D0 of the interposer yield, per mm2"),
+            ("interposer_cluster_alpha", f"interposer-{k}-cluster-alpha", "dimensionless",
+             "clustering parameter of the negative-binomial interposer yield")):
+        value, vsrc = _pack(t, row_id)
+        p.add(name, value, unit=unit, source=vsrc, description=desc)
+    psrc = _first(t.packaging.get(f"interposer-{k}-epa", {}).get("source"))
+    p.add("interposer_area_mm2", unit="mm2", source=psrc,
+          formula="die_footprint_mm2 * interposer_area_scale", description="interposer area")
+    p.add("interposer_yield", source=psrc, description="negative-binomial interposer yield",
+          formula="(1 + interposer_area_mm2 * interposer_defect_density "
+                  "/ interposer_cluster_alpha) ** (-interposer_cluster_alpha)")
+    return out + [
+        Exchange(input=packaging_code(f"interposer-{k}", iso3), unit="mm2", source=psrc,
+                 formula="interposer_area_mm2 / interposer_yield",
+                 comment=f"{kind} interposer, processed area per good interposer"),
+        Exchange(input=packaging_code("bonding-tcb", iso3), unit="mm2", source=psrc,
+                 formula="interposer_area_mm2",
+                 comment="bonding the dies and HBM stacks to the interposer (assembly)")]
+
+
+def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], bottom_up: dict[str, Activity]
+                        ) -> Activity | None:
+    """A vendor PCF per GPU on the pre-characterised flow; water and metals (ADP) from the
+    bottom-up activity: its fab and packaging inputs point to their water-only twins and its
+    metal inputs are kept, with the same parameters. A PCF publishes GHG only."""
     row = t.accelerator_by_id.get(pcf["accelerator_id"])
     if row is None:
         t.problem("vendor_pcf.csv", pcf["id"], "accelerator_id",
                   f"unknown accelerator '{pcf['accelerator_id']}'")
         return None
-    p = _Params()
-    metals, gaps = _module(t, row, p, density)
-    gaps.append("water and ADP beyond the module metals (a PCF gives GHG only)")
+    bu = bottom_up[row["id"]]
+    twins = ("fab-logic-", "interposer-", "package-substrate-", "bonding-")
+    exchanges = [e.model_copy(update={"input": WATER_ONLY + e.input})
+                 if e.input.startswith(twins) else e
+                 for e in bu.exchanges
+                 if isinstance(e.input, str) and e.input.startswith(twins + ("metals-",))]
+    gaps = [g for g in (bu.properties.get("gaps") or "").split("; ") if g]
+    gaps.append("water and ADP from the bottom-up model (a PCF gives GHG only)")
     return Activity(
         code=names.accelerator_code(row['id'], vendor_pcf=True),
         name=f"{row['name']}, production, vendor PCF ({pcf['product']}, per GPU)",
@@ -642,15 +870,16 @@ def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], density: float) -> Acti
         comment=(f"Vendor product carbon footprint, {pcf['standard']}: {pcf['value']} "
                  f"{pcf['unit']} / {pcf['gpus_per_product']} GPUs. Boundary: "
                  f"{pcf['boundary']}. The per-GPU share carries part of the NVSwitches and "
-                 "baseboard. A PCF publishes no ADP: the metals of the module (same masses "
-                 "as the bottom-up activity) are added so ADP elements is not zero."),
+                 "baseboard. A PCF publishes no water and no ADP: those come from the "
+                 "bottom-up model (fab and packaging water through their water-only twins, "
+                 "metals of the module), never zero."),
         properties={**accelerator_properties(row, "vendor PCF", gaps,
-                                             p.values.get("total_mass_kg")),
+                                             bu.properties.get("mass_kg")),
                     "pcf_row": pcf["id"]},
-        parameters=p.items,
+        parameters=bu.parameters,
         exchanges=[_gwp(_num(pcf, "per_gpu_value"), _first(pcf["source"]),
                         comment=f"{pcf['value']} kg CO2-eq per {pcf['product']} / "
-                                f"{pcf['gpus_per_product']}")] + metals)
+                                f"{pcf['gpus_per_product']}")] + exchanges)
 
 
 # --------------------------------------------------------------------------- servers
