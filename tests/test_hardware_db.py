@@ -152,7 +152,10 @@ def test_a100_water_consumption_by_hand(project):
 
 def test_a100_adp_equals_metal_masses_times_ef31_factors(project):
     """ADP = sum over parts (board 1.56 - 1.25 - 0.09 kg, heatsink 1.25, casing 0.09) of
-    part mass x metal content (metal_bom.csv central, g/kg) x EF 3.1 CF (kg Sb-eq/kg)."""
+    part mass x metal content (metal_bom.csv central, g/kg) x EF 3.1 CF (kg Sb-eq/kg),
+    plus the fab electricity (EPA kWh/cm2 / yield x die cm2) x the TWN grid's ADPe per kWh
+    (the power plants' metals, issue 14)."""
+    import bw2calc as bc
     import bw2data as bd
 
     cfs = {}
@@ -166,6 +169,14 @@ def test_a100_adp_equals_metal_masses_times_ef31_factors(project):
               "heatsink": _f(acc, "heatsink_kg"), "gpu-casing": _f(acc, "casing_kg")}
     expected = sum(masses[m["host_part"]] * _f(m, "central") / 1000 * cfs[m["resource_flow_name"]]
                    for m in _rows("hardware/metal_bom.csv") if m["host_part"] in masses)
+    fab = _row("hardware/fab_nodes.csv", acc["fab_node_key"], "node_key")
+    fab_kwh = (_f(acc, "logic_die_area_mm2") / 100 * _f(fab, "epa_kwh_per_cm2")
+               / _f(fab, "default_yield"))
+    grid = bd.get_activity(("genai-electricity", "electricity-TWN"))
+    lca = bc.LCA({grid: 1}, method=ADP)
+    lca.lci()
+    lca.lcia()
+    expected += fab_kwh * lca.score
     assert cfs["Gold"] == pytest.approx(52.0)  # EF 3.1 ultimate reserves, kg Sb-eq per kg Au
     assert _score("accelerator-nvidia-a100-sxm4-40gb", ADP) == pytest.approx(expected, rel=1e-6)
 
