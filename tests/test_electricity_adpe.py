@@ -155,6 +155,15 @@ def test_issue_14_adpe_cross_check_against_published(grid_adp, iso3):
     assert 1 / CROSS_CHECK_FACTOR <= row["ratio"] <= CROSS_CHECK_FACTOR, row
 
 
+@pytest.mark.parametrize("region, parent", [("US-TX", "USA"), ("US-VA", "USA"),
+                                            ("CN-BJ", "CHN")])
+def test_issue_14_subnational_grids_take_the_parent_mix_metals(grid_adp, region, parent):
+    """Intensity-only grids carry their country mix's plant metals per kWh (proxy, like
+    their water); agreement to float32 precision of the processed datapackages."""
+    assert grid_adp[f"electricity-{region}"]["adp"] == pytest.approx(
+        grid_adp[f"electricity-{parent}"]["adp"], rel=1e-5)
+
+
 def test_issue_14_pv_and_wind_carry_more_metal_per_kwh_than_thermal_plants(grid_adp):
     """The ordering the IEA chart implies once spread over lifetime generation."""
     adp = {t: grid_adp[f"electricity-technology-{t}"]["adp"]

@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from lca.data import names
@@ -93,7 +94,7 @@ def build(root: Path) -> SourcedFile:
     return SourcedFile(str(folder), electricity_inventory(folder), digest)
 
 
-def technology_activity(row: dict[str, str], resources: list[Exchange] = ()) -> Activity:
+def technology_activity(row: dict[str, str], resources: Sequence[Exchange] = ()) -> Activity:
     """One kWh of a technology: its life-cycle GHG and its plant metals (``resources``). Its
     water (L/kWh) is kept as properties and written by the markets, where the country is
     known (AWARE by country)."""
@@ -153,16 +154,31 @@ def mix_water_l_per_kwh(mix: dict[str, str], techs: list[dict[str, str]]) -> dic
             for col in _WATER}
 
 
+def mix_resource_exchanges(mix: dict[str, str], resources: dict[str, list[Exchange]],
+                           note: str) -> list[Exchange]:
+    """Plant metals per kWh of a country mix: generation share x the default technology's
+    exchanges (``resources`` by mix category), summed per flow and source."""
+    total: dict[tuple[str, str], float] = {}
+    for col, v in mix.items():
+        if col.startswith(_SHARE_PREFIX) and v and float(v) > 0:
+            for e in resources[col[len(_SHARE_PREFIX):]]:
+                total[(e.flow, e.source)] = total.get((e.flow, e.source), 0.0) + float(v) * e.amount
+    return [Exchange(flow=flow, categories=RESOURCE, amount=kg, unit="kg", source=source,
+                     comment=note) for (flow, source), kg in sorted(total.items())]
+
+
 def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
-                         regional: set[str]) -> Activity:
-    """Intensity-only grid of a state/province: published GHG rate; water of the parent
-    country's mix (no open subnational water data)."""
+                         regional: set[str], parent_resources: Sequence[Exchange] = ()
+                         ) -> Activity:
+    """Intensity-only grid of a state/province: published GHG rate; water and plant metals
+    of the parent country's mix (no open subnational water or capacity data)."""
     sources = row["source"].split(";")
     exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
                           amount=float(row["intensity_g_per_kwh"]) / 1000, unit="kg CO2-Eq",
                           source=sources[0], comment=row["intensity_basis"])]
     exchanges += water_exchanges(parent_water, row["parent_iso3"], regional,
                                  f"water of the {row['parent_iso3']} mix (proxy)")
+    exchanges += parent_resources
     return Activity(
         code=names.grid_code(row['region_id']),
         name=f"electricity, intensity only, {row['region_name']} ({row['year']})",
@@ -182,18 +198,23 @@ def electricity_inventory(folder: Path) -> InventoryFile:
     techs = read_table(folder / "technologies.csv")
     materials = read_table(folder / "plant_materials.csv")
     operation = {r["technology_id"]: r for r in read_table(folder / "plant_operation.csv")}
+    resources = {r["technology_id"]: plant_resource_exchanges(r["technology_id"], materials,
+                                                              operation) for r in techs}
+    by_category = {r["mix_category"]: resources[r["technology_id"]]
+                   for r in techs if r["default_for_mix"] == "True"}
     default_tech = {r["mix_category"]: names.technology_code(r['technology_id'])
                     for r in techs if r["default_for_mix"] == "True"}
     mixes = read_table(folder / "country_mix.csv")
     water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}
+    parent = {m["iso3"]: m for m in mixes}
     regional = set(country_factors(folder.parents[1]))
     return InventoryFile(
         database=DATABASE,
         description="Location-based grid electricity: technology processes, country mixes "
                     "and intensity-only US states and Chinese provinces",
-        activities=[technology_activity(r, plant_resource_exchanges(r["technology_id"],
-                                                                    materials, operation))
-                    for r in techs]
+        activities=[technology_activity(r, resources[r["technology_id"]]) for r in techs]
         + [market_activity(r, default_tech, water[r["iso3"]], regional) for r in mixes]
-        + [subnational_activity(r, water[r["parent_iso3"]], regional)
+        + [subnational_activity(r, water[r["parent_iso3"]], regional, mix_resource_exchanges(
+            parent[r["parent_iso3"]], by_category,
+            f"plant metals of the {r['parent_iso3']} mix (proxy)"))
            for r in read_table(folder / "subnational_intensity.csv")])
