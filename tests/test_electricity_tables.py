@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ELEC = ROOT / "inventories" / "background" / "electricity"
 SOURCES = ROOT / "inventories" / "SOURCES"
 TABLES = ["technologies.csv", "country_mix.csv", "country_check.csv",
-          "subnational_intensity.csv", "cloud_region_intensity.csv"]
+          "subnational_intensity.csv", "cloud_region_intensity.csv",
+          "plant_materials.csv", "plant_operation.csv"]
 MIX_CATEGORIES = ["coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy",
                   "other_renewable"]
 SHARE_COLS = [f"share_{c}" for c in MIX_CATEGORIES]

@@ -275,7 +275,11 @@ def test_a100_water_consumption_by_hand(project):
 
 def test_a100_adp_equals_metal_masses_times_ef31_factors(project):
     """ADP = sum over parts (GPU board 1.56 - 1.25 - 0.09 kg, heatsink 1.25, casing 0.09) of
-    part mass x metal content (metal_bom.csv central, g/kg) x EF 3.1 CF (kg Sb-eq/kg)."""
+    part mass x metal content (metal_bom.csv central, g/kg) x EF 3.1 CF (kg Sb-eq/kg),
+    plus what the electricity of its supply chain (fab, packaging) carries: the power
+    plants' metals (issue 14), taken from bw2calc's characterised inventory of the
+    genai-electricity columns."""
+    import bw2calc as bc
     import bw2data as bd
 
     cfs = {}
@@ -289,6 +293,15 @@ def test_a100_adp_equals_metal_masses_times_ef31_factors(project):
               "heatsink": _f(acc, "heatsink_kg"), "gpu-casing": _f(acc, "casing_kg")}
     expected = sum(masses[m["host_part"]] * _f(m, "central") / 1000 * cfs[m["resource_flow_name"]]
                    for m in _rows("hardware/metal_bom.csv") if m["host_part"] in masses)
+    lca = bc.LCA({bd.get_activity(("genai-hardware", "accelerator-nvidia-a100-sxm4-40gb")): 1},
+                 method=ADP)
+    lca.lci()
+    lca.lcia()
+    cols = [lca.dicts.activity[a.id] for a in bd.Database("genai-electricity")
+            if a.id in lca.dicts.activity]
+    electricity = lca.characterized_inventory[:, cols].sum()
+    assert 0 < electricity < 0.05 * expected
+    expected += electricity
     assert cfs["Gold"] == pytest.approx(52.0)  # EF 3.1 ultimate reserves, kg Sb-eq per kg Au
     assert _score("accelerator-nvidia-a100-sxm4-40gb", ADP) == pytest.approx(expected, rel=1e-6)
 

@@ -5,11 +5,22 @@ One activity per generation technology (life-cycle GHG on the pre-characterised 
 flow, with a triangular distribution over the published range; water withdrawal,
 evaporation and release on real biosphere3 flows, so withdrawal = release + consumption)
 and one location-based market per country (ISO3) and for the world, mixing the default
-technology of each category by its generation share. Pure: reads CSV, returns records.
+technology of each category by its generation share. Each technology also carries the metals
+of its power plant as biosphere3 resource extractions per kWh (``plant_materials.csv``,
+``plant_operation.csv``), which EF 3.1 ADP elements characterises. Pure: reads CSV, returns
+records.
+
+References
+----------
+1. IEA (2021). The Role of Critical Minerals in Clean Energy Transitions (kg per MW).
+   https://www.iea.org/reports/the-role-of-critical-minerals-in-clean-energy-transitions
+2. U.S. EIA (2021). Electric Power Annual 2020, Tables 4.08.A/B (capacity factors).
+   https://www.eia.gov/electricity/annual/
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from lca.data import names
@@ -25,6 +36,55 @@ _WATER = {  # biosphere3 flow name and categories for each water column
     "water_consumption_l_per_kwh": ("Water", ["air"]),
     "water_release_l_per_kwh": ("Water", ["water", "surface water"]),
 }
+RESOURCE = ["natural resource", "in ground"]  # biosphere3 compartment of metal extraction
+HOURS_PER_YEAR = 8760.0
+KWH_PER_MWH = 1000.0
+KG_PER_T = 1000.0
+KWH_PER_TWH = 1e9
+
+
+def plant_kg_per_kwh_from_kg_per_mw(kg_per_mw: float, capacity_factor: float,
+                                    lifetime_years: float) -> float:
+    """kg of a material per kWh generated: kg per MW of capacity spread over the plant's
+    lifetime generation, 8760 h x capacity factor x lifetime (MWh per MW) x 1000 kWh/MWh."""
+    return kg_per_mw / (HOURS_PER_YEAR * capacity_factor * lifetime_years * KWH_PER_MWH)
+
+
+def plant_kg_per_kwh_from_t_per_twh(t_per_twh: float) -> float:
+    """kg of a material per kWh from tonnes per TWh of lifetime generation (= 1e-6 x t/TWh)."""
+    return t_per_twh * KG_PER_T / KWH_PER_TWH
+
+
+def plant_resource_exchanges(technology_id: str, materials: list[dict[str, str]],
+                             operation: dict[str, dict[str, str]]) -> list[Exchange]:
+    """The plant metals of one technology per kWh, as biosphere3 resource extractions.
+
+    A technology whose ``plant_operation.csv`` row names ``materials_as`` takes that
+    technology's rows (a cooling variant or a proxy); one with neither rows nor a proxy has
+    no resource exchanges (a documented gap)."""
+    op = operation[technology_id]
+    own = op["materials_as"] or technology_id
+    out = []
+    for r in (m for m in materials if m["technology_id"] == own):
+        amount = float(r["amount"])
+        if r["unit"] == "kg per MW":
+            base = operation[own]
+            kg = plant_kg_per_kwh_from_kg_per_mw(amount, float(base["capacity_factor"]),
+                                                 float(base["lifetime_years"]))
+            how = (f"{r['element']}: {amount:g} kg/MW / (8760 h x {base['capacity_factor']} x "
+                   f"{base['lifetime_years']} y x 1000 kWh/MWh)")
+            sources = [r["source"], base["capacity_factor_source"].split(";")[0],
+                       base["lifetime_source"]]
+        else:  # "t per TWh"
+            kg = plant_kg_per_kwh_from_t_per_twh(amount)
+            how = f"{r['element']}: {amount:g} t/TWh of lifetime generation"
+            sources = [r["source"]]
+        if own != technology_id:
+            how += f" (as {own}: {op['materials_as_source']})"
+        out.append(Exchange(flow=r["resource_flow_name"], categories=RESOURCE, amount=kg,
+                            unit="kg", source=sources[0], comment=how
+                            + ". Sources: " + "; ".join(dict.fromkeys(sources))))
+    return out
 
 
 def build(root: Path) -> SourcedFile:
@@ -34,9 +94,10 @@ def build(root: Path) -> SourcedFile:
     return SourcedFile(str(folder), electricity_inventory(folder), digest)
 
 
-def technology_activity(row: dict[str, str]) -> Activity:
-    """One kWh of a technology: its life-cycle GHG. Its water (L/kWh) is kept as properties
-    and written by the markets, where the country is known (AWARE by country)."""
+def technology_activity(row: dict[str, str], resources: Sequence[Exchange] = ()) -> Activity:
+    """One kWh of a technology: its life-cycle GHG and its plant metals (``resources``). Its
+    water (L/kWh) is kept as properties and written by the markets, where the country is
+    known (AWARE by country)."""
     ghg, lo, hi = (float(row[k]) for k in ("ghg_g_per_kwh", "ghg_min_g_per_kwh",
                                              "ghg_max_g_per_kwh"))
     unc = Uncertainty(type="triangular", minimum=lo / 1000, maximum=hi / 1000) \
@@ -49,7 +110,7 @@ def technology_activity(row: dict[str, str]) -> Activity:
                     exchanges=[Exchange(flow="GWP100, pre-characterised", categories=["air"],
                                         amount=ghg / 1000, unit="kg CO2-Eq",
                                         source=row["ghg_source"], uncertainty=unc,
-                                        comment=row["ghg_basis"])])
+                                        comment=row["ghg_basis"]), *resources])
 
 
 def water_exchanges(water: dict[str, float], iso3: str, regional: set[str], note: str
@@ -93,16 +154,31 @@ def mix_water_l_per_kwh(mix: dict[str, str], techs: list[dict[str, str]]) -> dic
             for col in _WATER}
 
 
+def mix_resource_exchanges(mix: dict[str, str], resources: dict[str, list[Exchange]],
+                           note: str) -> list[Exchange]:
+    """Plant metals per kWh of a country mix: generation share x the default technology's
+    exchanges (``resources`` by mix category), summed per flow and source."""
+    total: dict[tuple[str, str], float] = {}
+    for col, v in mix.items():
+        if col.startswith(_SHARE_PREFIX) and v and float(v) > 0:
+            for e in resources[col[len(_SHARE_PREFIX):]]:
+                total[(e.flow, e.source)] = total.get((e.flow, e.source), 0.0) + float(v) * e.amount
+    return [Exchange(flow=flow, categories=RESOURCE, amount=kg, unit="kg", source=source,
+                     comment=note) for (flow, source), kg in sorted(total.items())]
+
+
 def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
-                         regional: set[str]) -> Activity:
-    """Intensity-only grid of a state/province: published GHG rate; water of the parent
-    country's mix (no open subnational water data)."""
+                         regional: set[str], parent_resources: Sequence[Exchange] = ()
+                         ) -> Activity:
+    """Intensity-only grid of a state/province: published GHG rate; water and plant metals
+    of the parent country's mix (no open subnational water or capacity data)."""
     sources = row["source"].split(";")
     exchanges = [Exchange(flow="GWP100, pre-characterised", categories=["air"],
                           amount=float(row["intensity_g_per_kwh"]) / 1000, unit="kg CO2-Eq",
                           source=sources[0], comment=row["intensity_basis"])]
     exchanges += water_exchanges(parent_water, row["parent_iso3"], regional,
                                  f"water of the {row['parent_iso3']} mix (proxy)")
+    exchanges += parent_resources
     return Activity(
         code=names.grid_code(row['region_id']),
         name=f"electricity, intensity only, {row['region_name']} ({row['year']})",
@@ -120,16 +196,25 @@ def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
 def electricity_inventory(folder: Path) -> InventoryFile:
     """The ``genai-electricity`` database from the tables in ``folder``."""
     techs = read_table(folder / "technologies.csv")
+    materials = read_table(folder / "plant_materials.csv")
+    operation = {r["technology_id"]: r for r in read_table(folder / "plant_operation.csv")}
+    resources = {r["technology_id"]: plant_resource_exchanges(r["technology_id"], materials,
+                                                              operation) for r in techs}
+    by_category = {r["mix_category"]: resources[r["technology_id"]]
+                   for r in techs if r["default_for_mix"] == "True"}
     default_tech = {r["mix_category"]: names.technology_code(r['technology_id'])
                     for r in techs if r["default_for_mix"] == "True"}
     mixes = read_table(folder / "country_mix.csv")
     water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}
+    parent = {m["iso3"]: m for m in mixes}
     regional = set(country_factors(folder.parents[1]))
     return InventoryFile(
         database=DATABASE,
         description="Location-based grid electricity: technology processes, country mixes "
                     "and intensity-only US states and Chinese provinces",
-        activities=[technology_activity(r) for r in techs]
+        activities=[technology_activity(r, resources[r["technology_id"]]) for r in techs]
         + [market_activity(r, default_tech, water[r["iso3"]], regional) for r in mixes]
-        + [subnational_activity(r, water[r["parent_iso3"]], regional)
+        + [subnational_activity(r, water[r["parent_iso3"]], regional, mix_resource_exchanges(
+            parent[r["parent_iso3"]], by_category,
+            f"plant metals of the {r['parent_iso3']} mix (proxy)"))
            for r in read_table(folder / "subnational_intensity.csv")])
