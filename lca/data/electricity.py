@@ -193,13 +193,28 @@ def subnational_activity(row: dict[str, str], parent_water: dict[str, float],
         exchanges=exchanges)
 
 
+def technology_resources(folder: Path, techs: list[dict[str, str]]
+                         ) -> dict[str, list[Exchange]]:
+    """Technology id -> its plant metals per kWh (:func:`plant_resource_exchanges`)."""
+    materials = read_table(folder / "plant_materials.csv")
+    operation = {r["technology_id"]: r for r in read_table(folder / "plant_operation.csv")}
+    return {r["technology_id"]: plant_resource_exchanges(r["technology_id"], materials,
+                                                         operation) for r in techs}
+
+
+def mix_resources(folder: Path, mix: dict[str, str], note: str) -> list[Exchange]:
+    """Plant metals per kWh of one country mix row, as the genai-electricity market has."""
+    techs = read_table(folder / "technologies.csv")
+    resources = technology_resources(folder, techs)
+    by_category = {r["mix_category"]: resources[r["technology_id"]]
+                   for r in techs if r["default_for_mix"] == "True"}
+    return mix_resource_exchanges(mix, by_category, note)
+
+
 def electricity_inventory(folder: Path) -> InventoryFile:
     """The ``genai-electricity`` database from the tables in ``folder``."""
     techs = read_table(folder / "technologies.csv")
-    materials = read_table(folder / "plant_materials.csv")
-    operation = {r["technology_id"]: r for r in read_table(folder / "plant_operation.csv")}
-    resources = {r["technology_id"]: plant_resource_exchanges(r["technology_id"], materials,
-                                                              operation) for r in techs}
+    resources = technology_resources(folder, techs)
     by_category = {r["mix_category"]: resources[r["technology_id"]]
                    for r in techs if r["default_for_mix"] == "True"}
     default_tech = {r["mix_category"]: names.technology_code(r['technology_id'])

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lca.data import names
-from lca.data.electricity import mix_water_l_per_kwh, water_exchanges
+from lca.data.electricity import mix_resources, mix_water_l_per_kwh, water_exchanges
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
 from lca.data.water import country_factors
@@ -253,8 +253,9 @@ def electricity_water_code(iso3: str) -> str:
 
 
 def electricity_water_activity(hw: Path, iso3: str) -> Activity:
-    """The water of one kWh of the ``iso3`` mix without its GHG (same figures as the
-    genai-electricity market: generation share x technology water, Macknick et al. 2012)."""
+    """The water and plant metals of one kWh of the ``iso3`` mix without its GHG (same
+    figures as the genai-electricity market: generation share x technology water, Macknick
+    et al. 2012, and x the technology's plant metals)."""
     el = hw.parent / "electricity"
     mix = next((m for m in read_table(el / "country_mix.csv") if m["iso3"] == iso3), None)
     if mix is None:
@@ -270,7 +271,9 @@ def electricity_water_activity(hw: Path, iso3: str) -> Activity:
                                    f"{names.grid_code(iso3)} without its technologies' GHG, so "
                                    "a vendor PCF (GHG only) can carry the bottom-up water."),
         exchanges=water_exchanges(water, iso3, regional,
-                                  "generation share x technology water (Macknick et al. 2012)"))
+                                  "generation share x technology water (Macknick et al. 2012)")
+        + mix_resources(el, mix, f"plant metals of the {iso3} mix, as genai-electricity's "
+                        "market carries them"))
 
 
 def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = False
