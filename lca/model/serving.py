@@ -103,8 +103,20 @@ FACTORS: tuple[Factor, ...] = (
 #: Derived parameters of the text (decode) model, in order: name, formula, unit. The ones
 #: in :data:`OVERRIDABLE` are derived only when the service does not give them.
 _REPLICA_DECODE = "max(decode_memory_s, decode_compute_s)"
+#: Formulas both models share: weights, replica size, the step and its power.
+_WEIGHTS = ("weight_bytes", "total_parameters * bytes_per_weight", "byte")
+_REPLICA = ("gpus_per_replica", "2 ** ceil(log(replica_gpus_needed) / log(2) - 1e-9)", "unit")
+_STEP = (
+    ("decode_step_s", f"{_REPLICA_DECODE} * (1 + tp_overhead * (1 - 1 / gpus_per_replica)) "
+     "+ decode_step_overhead_s + sequence_overhead_s * batch", "second"),
+    ("decode_activity", "min(1, (decode_compute_s + memory_activity * decode_memory_s + "
+     f"overhead_activity * (decode_step_s - {_REPLICA_DECODE})) / decode_step_s)",
+     "dimensionless"))
+_POWER = (
+    ("gpu_power_serving_w", "gpu_idle_w + (gpu_tdp_w - gpu_idle_w) * serving_activity", "W"),
+    ("host_power_w", "host_idle_w + (host_peak_w - host_idle_w) * serving_activity", "W"))
 DERIVED: tuple[tuple[str, str, str], ...] = (
-    ("weight_bytes", "total_parameters * bytes_per_weight", "byte"),
+    _WEIGHTS,
     ("active_share", "active_parameters / total_parameters", "dimensionless"),
     ("prefill_tokens_per_request", "input_tokens_per_request - cached_input_tokens_per_request",
      "token"),
@@ -114,7 +126,7 @@ DERIVED: tuple[tuple[str, str, str], ...] = (
      "input_tokens_per_request + decoded_tokens_per_request / 2", "token"),
     ("replica_gpus_needed", "max(1, (weight_bytes + batch * mean_context_tokens * "
      "kv_bytes_per_token) / (accelerator_memory_gb * 1e9 * memory_usable_fraction))", "unit"),
-    ("gpus_per_replica", "2 ** ceil(log(replica_gpus_needed) / log(2) - 1e-9)", "unit"),
+    _REPLICA,
     ("memory_fill", "(weight_bytes + batch * mean_context_tokens * kv_bytes_per_token) / "
      "(gpus_per_replica * accelerator_memory_gb * 1e9 * memory_usable_fraction)",
      "dimensionless"),
@@ -129,11 +141,7 @@ DERIVED: tuple[tuple[str, str, str], ...] = (
      "bandwidth_fraction)", "second"),
     ("decode_compute_s", "2 * active_parameters * batch / (gpus_per_replica * peak_tflops * "
      "1e12 * decode_compute_fraction)", "second"),
-    ("decode_step_s", f"{_REPLICA_DECODE} * (1 + tp_overhead * (1 - 1 / gpus_per_replica)) "
-     "+ decode_step_overhead_s + sequence_overhead_s * batch", "second"),
-    ("decode_activity", "min(1, (decode_compute_s + memory_activity * decode_memory_s + "
-     f"overhead_activity * (decode_step_s - {_REPLICA_DECODE})) / decode_step_s)",
-     "dimensionless"),
+    *_STEP,
     ("prefill_s_per_request", "2 * active_parameters * prefill_tokens_per_request / "
      "(gpus_per_replica * peak_tflops * 1e12 * mfu_prefill)", "second"),
     ("decode_s_per_request", "decoded_tokens_per_request * decode_step_s / batch", "second"),
@@ -141,33 +149,27 @@ DERIVED: tuple[tuple[str, str, str], ...] = (
      "hour"),
     ("serving_activity", "(prefill_s_per_request + decode_activity * decode_s_per_request) / "
      "(prefill_s_per_request + decode_s_per_request)", "dimensionless"),
-    ("gpu_power_serving_w", "gpu_idle_w + (gpu_tdp_w - gpu_idle_w) * serving_activity", "W"),
-    ("host_power_w", "host_idle_w + (host_peak_w - host_idle_w) * serving_activity", "W"),
+    *_POWER,
 )
 
 #: The image (diffusion) model: the same replica, power and host formulas, with a
 #: denoising step in place of a decode step.
 DERIVED_IMAGE: tuple[tuple[str, str, str], ...] = (
-    ("weight_bytes", "total_parameters * bytes_per_weight", "byte"),
+    _WEIGHTS,
     ("replica_gpus_needed",
      "max(1, weight_bytes / (accelerator_memory_gb * 1e9 * memory_usable_fraction))", "unit"),
-    ("gpus_per_replica", "2 ** ceil(log(replica_gpus_needed) / log(2) - 1e-9)", "unit"),
+    _REPLICA,
     ("memory_fill", "weight_bytes / (gpus_per_replica * accelerator_memory_gb * 1e9 * "
      "memory_usable_fraction)", "dimensionless"),
     ("decode_memory_s", "weight_bytes / (gpus_per_replica * memory_bandwidth_tb_s * 1e12 * "
      "bandwidth_fraction)", "second"),
     ("decode_compute_s", "image_flops_per_step * batch / (gpus_per_replica * peak_tflops * "
      "1e12 * decode_compute_fraction)", "second"),
-    ("decode_step_s", f"{_REPLICA_DECODE} * (1 + tp_overhead * (1 - 1 / gpus_per_replica)) "
-     "+ decode_step_overhead_s + sequence_overhead_s * batch", "second"),
-    ("decode_activity", "min(1, (decode_compute_s + memory_activity * decode_memory_s + "
-     f"overhead_activity * (decode_step_s - {_REPLICA_DECODE})) / decode_step_s)",
-     "dimensionless"),
+    *_STEP,
     ("replica_hours_per_request",
      "images_per_request * denoising_steps * decode_step_s / batch / 3600", "hour"),
     ("serving_activity", "decode_activity", "dimensionless"),
-    ("gpu_power_serving_w", "gpu_idle_w + (gpu_tdp_w - gpu_idle_w) * serving_activity", "W"),
-    ("host_power_w", "host_idle_w + (host_peak_w - host_idle_w) * serving_activity", "W"),
+    *_POWER,
 )
 
 #: Derived only when the service does not give them (a measured power, a known replica).
