@@ -9,7 +9,6 @@ board power), so the H200 checks at the other batches are the independent ones.
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
