@@ -121,7 +121,8 @@ def test_monte_carlo_with_background_widens_and_shares_draws(data_dir, model):
     without = run(model, 2000, seed=4)
     with_bg = run(model, 2000, seed=4, background=True)
     assert with_bg.total[:, 0].std() > without.total[:, 0].std()
-    np.testing.assert_array_equal(with_bg.total[:, 1], without.total[:, 1])  # water: certain
+    # water: certain in the background (equal up to the summation order of the sparse solve)
+    np.testing.assert_allclose(with_bg.total[:, 1], without.total[:, 1], rtol=1e-12, atol=0)
     import pickle
 
     twin = pickle.loads(pickle.dumps(model))  # re-factorises on arrival, as a worker does
