@@ -87,7 +87,10 @@ class CompiledModel:
     average 0.6, before (commit 3095f35) 1.27 M / 1.33 M, after 3.68 M / 3.56 M (2.72 M /
     2.71 M on one thread); shared with other work (load 1.3-2.9), before 0.85-1.7 M /
     1.0-1.9 M (490-790 ns of CPU per sample), after 1.8-4.4 M / 1.9-4.3 M (320-550 ns of
-    CPU per sample, both threads). Under heavy load (3.7) both fall to ~1 M/s.
+    CPU per sample, both threads). Under heavy load (3.7) both fall to ~1 M/s. Those figures
+    are for the throughput-model services; on the roofline serving model (more formulas, 10
+    to 16 uncertain inputs; issue 13), at load 1.1: chat-70b-h100 1.26 M / 2.17 M
+    (1,003 / 818 ns of CPU per sample), chat-8b-h200 1.31 M / 1.37 M (750 / 714 ns).
     """
 
     def __init__(self, spec: ForegroundSpec, root: int, amount: float | str):
