@@ -415,6 +415,8 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
     sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
     provenance = _provenance(data_dir, w.database, specs)
     provenance["allocation"] = _allocation(svc)
+    if (hw := _embodied_hardware(svc)) is not None:
+        provenance["embodied_hardware"] = hw
     if w.prospective is not None:
         provenance["prospective"] = w.prospective
     indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
@@ -498,6 +500,21 @@ def _allocation(svc) -> dict:
         "boundary": b.model_dump(),
         "electricity": svc.model.electricity.model_dump(),
     }
+
+
+def _embodied_hardware(svc) -> dict | None:
+    """The accelerator's embodied route, the stated default and the published cross-check
+    figures for it (issue 14), for the provenance block."""
+    from lca.data.embodied_ranges import DEFAULT_RULE, published
+
+    model = svc.model
+    if model is None or model.hardware is None or not model.boundary.embodied:
+        return None
+    ident = model.hardware.accelerator
+    if ident in (None, "custom"):
+        return None
+    return {"accelerator": ident, "route": model.hardware.embodied, "default": DEFAULT_RULE,
+            "cross_checks": published(ident)}
 
 
 def _version(pkg: str) -> str | None:

@@ -58,7 +58,29 @@ def listing(category: str, methods: dict[str, tuple]) -> list[dict[str, Any]]:
                      **{p: props.get(p) for p in cat.properties if p in props}})
         if category == "accelerators":
             rows[-1].update(breakdown(act, scores, next(iter(methods))))
+            rows[-1].update(embodied_range(act, scores))
     return rows
+
+
+def embodied_range(act, scores: dict[tuple, dict[str, float]]) -> dict[str, float | str]:
+    """``low_<ind>``, ``central_<ind>``, ``high_<ind>`` and their ``*_source`` columns for
+    GWP, ADP and water (lca.data.embodied_ranges): central is this row's route, low and high
+    the extremes of the bottom-up, vendor PCF and other published per-GPU figures."""
+    from lca.data import names
+    from lca.data.embodied_ranges import ranges
+
+    code = act["code"]
+    ident = code[len(names.ACCELERATOR_PREFIX):].removesuffix(names.VENDOR_PCF_SUFFIX)
+    bottom_up = scores.get((act["database"], names.accelerator_code(ident)), {})
+    pcf = code.endswith(names.VENDOR_PCF_SUFFIX)
+    source = (f"{act.get('source') or 'vendor PCF'} (vendor PCF)" if pcf else
+              f"genai-hardware/{code} (bottom-up)")
+    out: dict[str, float | str] = {}
+    for ind, r in ranges(ident, bottom_up, scores[act.key], source).items():
+        for level in ("low", "central", "high"):
+            out[f"{level}_{ind}"] = r[level]
+            out[f"{level}_{ind}_source"] = r[f"{level}_source"]
+    return out
 
 
 def breakdown(act, scores: dict[tuple, dict[str, float]], key: str) -> dict[str, float | None]:

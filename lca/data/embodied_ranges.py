@@ -1,0 +1,76 @@
+"""Low / central / high embodied footprints of an accelerator, and the published figures
+they come from (issue 14). Pure: reads ``inventories/background/hardware/vendor_pcf.csv``.
+
+The central value is the footprint of the route in use (``model.hardware.embodied``):
+the bottom-up model by default, or the vendor PCF. Low and high are the smallest and largest
+of the bottom-up value, the vendor PCF where one exists, and the other published estimates of
+``vendor_pcf.csv`` marked ``in_range = yes`` (card-level manufacture figures for that
+accelerator: independent LCAs, the EcoLogits and BoaviztAPI defaults, Morand et al.).
+Figures with another boundary (a host share, water *use* instead of consumption) are listed
+as cross-checks but stay out of the range. Water consumption has no published per-card
+figure, so its range is the bottom-up value alone (the Monte Carlo spread comes from the
+bottom-up parameters).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lca.data.inventory import read_table
+
+#: The three indicators a range is given for, and the unit prefix that marks each in
+#: vendor_pcf.csv's ``unit`` column.
+INDICATORS = {"climate_change": "kg CO2-eq", "abiotic_depletion_elements": "kg Sb-eq",
+              "water_consumption": "m3 water consumption"}
+
+#: The stated default (README "Embodied footprint: default route and ranges").
+DEFAULT_RULE = (
+    "model.hardware.embodied = bottom-up (default) for every accelerator: GWP, water and ADP "
+    "from the bottom-up model; with embodied = vendor-pcf, GWP from the vendor PCF where one "
+    "exists (HGX H100, HGX B200) and water and ADP from the bottom-up model, never zero. "
+    "Other published estimates are cross-checks (low / high), not the central value.")
+
+
+def _table(root: Path | None) -> list[dict[str, str]]:
+    from lca.data.files import inventory_root
+
+    base = root if root is not None else inventory_root()
+    return read_table(base / "background" / "hardware" / "vendor_pcf.csv")
+
+
+def _indicator(unit: str) -> str | None:
+    return next((k for k, prefix in INDICATORS.items() if unit.startswith(prefix)), None)
+
+
+def published(accelerator_id: str, root: Path | None = None) -> list[dict]:
+    """Every published per-GPU total of ``accelerator_id`` in vendor_pcf.csv."""
+    out = []
+    for r in _table(root):
+        value = (r.get("per_gpu_value") or "").strip()
+        if r["accelerator_id"] != accelerator_id or r["item"] != "total" or not value:
+            continue
+        out.append({"id": r["id"], "kind": r["kind"], "indicator": _indicator(r["unit"]),
+                    "value": float(value), "unit": r["unit"].replace("per product", "per GPU"),
+                    "source": r["source"].split(";")[0].strip(), "in_range": r["in_range"] == "yes",
+                    "boundary": r["boundary"]})
+    return out
+
+
+def ranges(accelerator_id: str, bottom_up: dict[str, float], central: dict[str, float],
+           central_source: str, root: Path | None = None) -> dict[str, dict]:
+    """``{indicator: {low, central, high, low_source, central_source, high_source}}``:
+    ``bottom_up`` is the bottom-up score per indicator, ``central`` the score of the route in
+    use (named ``central_source``)."""
+    figures = [f for f in published(accelerator_id, root) if f["in_range"]]
+    out = {}
+    for ind in INDICATORS:
+        if ind not in bottom_up or ind not in central:
+            continue
+        cands = [(bottom_up[ind], f"genai-hardware/accelerator-{accelerator_id} (bottom-up)"),
+                 (central[ind], central_source)]
+        cands += [(f["value"], f["source"]) for f in figures if f["indicator"] == ind]
+        low, high = min(cands, key=lambda c: c[0]), max(cands, key=lambda c: c[0])
+        out[ind] = {"low": low[0], "central": central[ind], "high": high[0],
+                    "low_source": low[1], "central_source": central_source,
+                    "high_source": high[1]}
+    return out
