@@ -112,7 +112,9 @@ def build(root: Path) -> SourcedFile:
     """The ``genai-hardware`` records from ``<root>/background/{hardware,datacenter}``."""
     hw = root / "background" / "hardware"
     dc = root / "background" / "datacenter"
-    h = hashlib.sha256(table_digest(hw).encode())
+    # The builder's source is in the digest (as for the electricity tables), so a change of
+    # the model, such as issue 14's located fab water, rewrites an existing data directory.
+    h = hashlib.sha256(table_digest(hw, __file__).encode())
     for path in (dc / "transport.csv", dc / "end_of_life.csv",
                  root / "background" / "electricity" / "technologies.csv",
                  root / "background" / "electricity" / "country_mix.csv",
