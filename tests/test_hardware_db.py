@@ -336,6 +336,8 @@ def test_issue_14_a100_adp_in_published_range_with_per_metal_breakdown(project):
 
 
 def test_water_mass_balance_per_process(project):
+    """Withdrawal = evaporation + release for every process with water, the evaporation on
+    the fab country's own flow (issue 14: TWN has an AWARE factor), never the world one."""
     import bw2data as bd
 
     fabs = 0
@@ -345,6 +347,10 @@ def test_water_mass_balance_per_process(project):
         flows: dict = {}
         for e in act.biosphere():
             key = (e.input["name"], tuple(e.input["categories"]))
+            if key == (f"Water, consumed, {act['location']}", ("air",)):
+                key = EVAPORATED  # the same water, on the country's flow (AWARE by country)
+            else:
+                assert key != EVAPORATED, act["code"]
             flows[key] = flows.get(key, 0.0) + e["amount"]
         if WITHDRAWAL not in flows:
             assert EVAPORATED not in flows and RELEASED not in flows, act["code"]
@@ -354,6 +360,53 @@ def test_water_mass_balance_per_process(project):
                                                   rel=1e-9), act["code"]
         assert flows[EVAPORATED] > 0 and flows[RELEASED] > 0
     assert fabs == len(_rows("hardware/fab_nodes.csv"))
+
+
+#: H100 SXM water consumption (m3 per GPU) before issue 14 located the fab evaporation
+#: (genai-lca c81efb0, bw2calc on the written database): moving the water to the TWN flow
+#: must not change it. Its AWARE score then was 1.4134417022397587 m3 world-eq (fab
+#: evaporation at the world 42.95, fab and packaging grid water at TWN's 0.8314).
+H100_WCP_BEFORE_ISSUE_14 = 0.17206210723354942
+
+
+@pytest.mark.parametrize("code", ["accelerator-nvidia-h100-sxm-80gb",
+                                  "accelerator-nvidia-h100-sxm-80gb-vendor-pcf"])
+def test_issue_14_h100_aware_uses_the_producing_countrys_factor(project, code):
+    """AWARE of the H100 SXM's manufacture = sum over its water flows to air of volume x the
+    AWARE factor of the flow's country (aware_country.csv, non-agricultural,
+    population-weighted), by hand from bw2calc's inventory. Its dies are made by TSMC (TWN),
+    so all its water, fab evaporation and fab and packaging grid, is Taiwanese: AWARE = WCP x
+    0.8314 = 0.1431, no longer the world-factor 1.4134. Its HBM (KOR) and board carry GHG
+    only, so no Korean water. WCP is unchanged."""
+    import bw2calc as bc
+    import bw2data as bd
+
+    factors = {r["iso3"]: float(r["cf_non_agri_annual_popw"] or r["cf_non_agri_annual"])
+               for r in _rows("../methods/aware_country.csv")}
+    lca = bc.LCA({bd.get_activity((DB, code)): 1}, method=WATER)
+    lca.lci()
+    lca.lcia()
+    wcp = lca.score
+    by_flow = lca.inventory.sum(axis=1).A1
+    volumes: dict[str, float] = {}  # country -> m3 evaporated
+    for flow_id, row in lca.dicts.biosphere.items():
+        flow = bd.get_activity(flow_id)
+        if by_flow[row] and tuple(flow["categories"]) == ("air",) \
+                and flow["name"].startswith("Water"):
+            where = flow["name"].removeprefix("Water, consumed, ") \
+                if flow["name"] != "Water" else "world"
+            volumes[where] = volumes.get(where, 0.0) + by_flow[row]
+    assert set(volumes) == {"TWN"}
+    assert factors["TWN"] == 0.8314
+    by_hand = sum(v * factors[iso3] for iso3, v in volumes.items())
+    aware = _score(code, ("genai-lca", "water scarcity", "AWARE", "m3 world-eq"))
+    # rel 1e-6: the method's stored CF is 0.8314 in float32 (0.83139998, 3e-8 off)
+    assert aware == pytest.approx(by_hand, rel=1e-6)
+    assert aware == pytest.approx(H100_WCP_BEFORE_ISSUE_14 * 0.8314, rel=1e-6)  # 0.14305
+    assert wcp == pytest.approx(sum(volumes.values()), rel=1e-9)
+    assert wcp == pytest.approx(H100_WCP_BEFORE_ISSUE_14, rel=1e-12, abs=0)
+    assert aware < 0.2 * 1.4134417022397587  # the world-factor result before issue 14
+    assert aware != pytest.approx(wcp * 42.95, rel=0.5)
 
 
 @pytest.mark.parametrize("accelerator", ["nvidia-h100-sxm-80gb", "nvidia-b200-180gb"])

@@ -196,3 +196,42 @@ def test_market_based_electricity_is_an_explicit_labelled_option(base, data_dir,
     it_kwh = base.energy_by_stage_kwh["inference"]  # facility kWh per request
     assert _gwp(new, "inference-electricity") == pytest.approx(it_kwh * 0.1, rel=1e-6)
     assert new.provenance["allocation"]["electricity"]["basis"] == "market-based"
+
+
+def test_issue_14_stated_grid_warning_says_its_water_uses_the_world_factor(base, data_dir,
+                                                                           tmp_path):
+    """A market-based grid with a stated water figure (2 L/kWh) in the USA: on-site water uses
+    the USA factor, the stated grid water the world 42.95 (it goes on biosphere3's Water),
+    and the aware-country warning says exactly that (before issue 14 it said grid water used
+    the USA factor)."""
+    from lca.api import assess
+    from lca.data.files import inventory_root
+    from lca.data.water import country_factors
+
+    path = _variant(tmp_path, "electricity: {location: USA}",
+                    "electricity: {location: USA, basis: market-based}", "market-water")
+    path.write_text(path.read_text().replace("parameters:\n", (
+        "parameters:\n  - {name: grid_gwp_kg_per_kwh, amount: 0.1, unit: kg CO2-Eq / kWh, "
+        "source: genai-lca-reference-serving-assumptions}\n"
+        "  - {name: grid_water_l_per_kwh, amount: 2.0, unit: L / kWh, "
+        "source: genai-lca-reference-serving-assumptions}\n"), 1))
+    new = assess(path, data_dir=data_dir)
+    water, scarcity = (new.indicators[k].by_activity for k in ("water_consumption",
+                                                                "water_scarcity"))
+    usa = country_factors(inventory_root())["USA"]
+    assert scarcity["inference-onsite-water"] == pytest.approx(
+        water["inference-onsite-water"] * usa, rel=1e-6)
+    assert water["inference-electricity"] > 0
+    assert scarcity["inference-electricity"] == pytest.approx(
+        water["inference-electricity"] * 42.95, rel=1e-6)
+    aware = [w for w in new.warnings if w["code"].startswith("aware-")]
+    assert [w["code"] for w in aware] == ["aware-country"]
+    assert aware[0]["message"] == (
+        "water scarcity of on-site water uses the AWARE factor of USA (non-agricultural, "
+        "inventories/methods/aware_country.csv); grid water of the market-based factor "
+        "(grid_water_l_per_kwh) uses the world average (42.95 m3 world-eq per m3, EF 3.1); "
+        "embodied water uses the AWARE factor of the country where it is consumed (fab and "
+        "fab grid), the world average where that country has none")
+    located = [w["message"] for w in base.warnings if w["code"] == "aware-country"]
+    assert located[0].startswith("water scarcity of on-site and grid water uses the AWARE "
+                                 "factor of USA")  # a location-based grid: its market's flow

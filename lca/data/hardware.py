@@ -11,7 +11,10 @@ and recomputes them; every exchange and parameter names its source):
   GPA + MPA) / yield, with EPA / yield kWh bought from ``genai-electricity/electricity-<ISO3>``
   (the fab grid), GPA (97 % abatement, triangular between 99 % and 95 %) and MPA on the
   pre-characterised GWP100 flow, and fab water (withdrawal, of which a fraction evaporates and
-  the rest is released, so withdrawal = evaporation + release).
+  the rest is released, so withdrawal = evaporation + release). The evaporation goes on the
+  ``Water, consumed, <ISO3>`` flow of the fab country, so AWARE uses that country's factor
+  (the world ``Water`` flow where aware_country.csv has none), as the fab grid's water does.
+  Memory, PCB and IC packages carry GHG only (per-GB / per-m2 factors): no water to place.
 - ``memory-*`` / ``storage-*`` [GB], ``pcb-per-layer`` [m2 x layers], ``ic-packaging`` [IC],
   ``server-component-*`` [unit]: one per row of ``memory_storage.csv`` and
   ``server_components.csv``, pre-characterised GWP100 with the low-high range as a triangular
@@ -49,7 +52,7 @@ from lca.data import names
 from lca.data.electricity import mix_resources, mix_water_l_per_kwh, water_exchanges
 from lca.data.inventory import SourcedFile, read_table, table_digest
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty
-from lca.data.water import country_factors
+from lca.data.water import country_factors, flow_name
 from lca.errors import InputError, Problem
 
 DATABASE = names.HARDWARE_DB
@@ -109,7 +112,9 @@ def build(root: Path) -> SourcedFile:
     """The ``genai-hardware`` records from ``<root>/background/{hardware,datacenter}``."""
     hw = root / "background" / "hardware"
     dc = root / "background" / "datacenter"
-    h = hashlib.sha256(table_digest(hw).encode())
+    # The builder's source is in the digest (as for the electricity tables), so a change of
+    # the model, such as issue 14's located fab water, rewrites an existing data directory.
+    h = hashlib.sha256(table_digest(hw, __file__).encode())
     for path in (dc / "transport.csv", dc / "end_of_life.csv",
                  root / "background" / "electricity" / "technologies.csv",
                  root / "background" / "electricity" / "country_mix.csv",
@@ -182,6 +187,9 @@ class _Tables:
     transport: list[dict[str, str]]
     end_of_life: dict[str, dict[str, str]]
     hw: Path
+    #: ISO3 codes with an AWARE country factor (water.country_factors): water evaporated in
+    #: one of them goes on its ``Water, consumed, <ISO3>`` flow, elsewhere on the world flow.
+    aware: frozenset[str] = frozenset()
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, table: str, row: str, col: str, msg: str) -> None:
@@ -205,7 +213,7 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         packaging={r["id"]: r for r in read_table(hw / "packaging.csv")},
         transport=read_table(dc / "transport.csv"),
         end_of_life={r["id"]: r for r in read_table(dc / "end_of_life.csv")},
-        hw=hw)
+        hw=hw, aware=frozenset(country_factors(hw.parents[1])))
     fab_iso3 = sorted({r["foundry_iso3"] for r in t.accelerators} | {CPU_FAB_ISO3})
     activities = [fab_activity(t, key, iso3, water_only=w) for iso3 in fab_iso3
                   for key in t.fab for w in (False, True)]
@@ -321,9 +329,11 @@ def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = Fal
             Exchange(flow=WATER_WITHDRAWAL[0], categories=WATER_WITHDRAWAL[1], unit="L",
                      formula="water_withdrawal_l_per_cm2 / fab_yield", source=src,
                      comment="fab water intake (utility withdrawal)"),
-            Exchange(flow=WATER_EVAPORATED[0], categories=WATER_EVAPORATED[1], unit="L",
+            Exchange(flow=evaporated_flow(iso3, t.aware), categories=WATER_EVAPORATED[1],
+                     unit="L", source=frac,
                      formula="water_withdrawal_l_per_cm2 * water_consumed_fraction / fab_yield",
-                     source=frac, comment="consumed (evaporated) share of the intake"),
+                     comment=f"consumed (evaporated) share of the intake, in {iso3}"
+                     + ("" if iso3 in t.aware else " (no AWARE factor for it: world flow)")),
             Exchange(flow=WATER_RELEASED[0], categories=WATER_RELEASED[1], unit="L",
                      formula="water_withdrawal_l_per_cm2 * (1 - water_consumed_fraction) "
                              "/ fab_yield",
@@ -343,8 +353,17 @@ def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = Fal
         properties={"node_key": node_key, "act_equivalent_node_key": eq["node_key"],
                     "act_cpa_twn_gpa97_kg_co2e_per_cm2":
                         _num(eq, "act_cpa_twn_gpa97_kg_co2e_per_cm2"),
-                    "water_basis": water_basis or None},
+                    "water_basis": water_basis or None,
+                    "water_evaporated_flow": evaporated_flow(iso3, t.aware)
+                    if water_basis else None},
         parameters=p.items, exchanges=exchanges)
+
+
+def evaporated_flow(iso3: str, aware: frozenset[str] | set[str]) -> str:
+    """The flow of water evaporated in ``iso3``: the country's own (AWARE by country) when
+    ``aware`` has a factor for it, else biosphere3's world ``Water`` (to air). The water
+    consumption method gives both the factor 1, so only the scarcity result depends on it."""
+    return flow_name(iso3) if iso3 in aware else WATER_EVAPORATED[0]
 
 
 def _fab_water(t: _Tables, row: dict, eq: dict, p: _Params) -> str:

@@ -349,21 +349,42 @@ class _Builder:
 
     def water_flow(self) -> str:
         """On-site evaporation on the country's water flow when AWARE has a factor for it
-        (reported once as a coded warning either way)."""
+        (reported once as a coded warning either way, :meth:`aware_message`)."""
         from lca.data.water import flow_name
 
         iso3 = self.site_country()
         regional = iso3 is not None and (flow_name(iso3), ("air",)) in self.known.flows
         if not any(w["code"].startswith("aware-") for w in self.warnings):
-            self.warnings.append(
-                {"code": "aware-country", "message":
-                 f"water scarcity of on-site and grid water uses the AWARE factor of {iso3} "
-                 "(non-agricultural, inventories/methods/aware_country.csv); embodied water "
-                 "uses the world average (42.95)"} if regional else
-                {"code": "aware-world-average", "message":
-                 f"no AWARE country factor for '{iso3}': on-site water uses the world average "
-                 "(42.95 m3 world-eq per m3, EF 3.1)"})
+            self.warnings.append({"code": "aware-country" if regional else "aware-world-average",
+                                  "message": self.aware_message(iso3, regional)})
         return flow_name(iso3) if regional else "Water"
+
+    def aware_message(self, iso3: str | None, regional: bool) -> str:
+        """Which AWARE factor each water of the service gets: on-site water the site country's
+        (or the world average), a location-based grid's water its country's (its market's
+        ``Water, consumed, <ISO3>`` flow), a stated grid's ``grid_water_l_per_kwh`` the world
+        average (:meth:`grid` writes it on biosphere3's ``Water``), embodied water that of the
+        fab country (lca.data.hardware.evaporated_flow)."""
+        e = self.spec.electricity
+        world = "the world average (42.95 m3 world-eq per m3, EF 3.1)"
+        if e.basis != "location-based":
+            grid = (f"grid water of the {e.basis} factor (grid_water_l_per_kwh) uses {world}"
+                    if "grid_water_l_per_kwh" in self.params else
+                    f"the {e.basis} grid factor carries no water (give grid_water_l_per_kwh)")
+            site = (f"water scarcity of on-site water uses the AWARE factor of {iso3} "
+                    "(non-agricultural, inventories/methods/aware_country.csv)" if regional
+                    else f"no AWARE country factor for '{iso3}': on-site water uses {world}")
+            return (f"{site}; {grid}; embodied water uses the AWARE factor of the country "
+                    "where it is consumed (fab and fab grid), the world average where that "
+                    "country has none")
+        if regional:
+            return (f"water scarcity of on-site and grid water uses the AWARE factor of {iso3} "
+                    "(non-agricultural, inventories/methods/aware_country.csv); embodied water "
+                    "uses the AWARE factor of the country where it is consumed (fab and fab "
+                    "grid), the world average where that country has none")
+        return (f"no AWARE country factor for '{iso3}': on-site and grid water use {world}; "
+                "embodied water uses the AWARE factor of the country where it is consumed (fab "
+                "and fab grid), the world average where that country has none")
 
     def end_of_life(self) -> str:
         """The service's end-of-life activity (cut-off), per kg of retired hardware."""
