@@ -98,7 +98,8 @@ def _model_names() -> tuple[set[str], set[str]]:
         for name, text, _ in serving.derived(kind):
             written.add(name)
             read |= Formula(text).names
-    read |= {f.name for f in serving.FACTORS} | Formula(serving.kv_bytes_formula()).names
+    read |= {f.name for f in serving.FACTORS} | set(serving.DEFAULTS) | set(
+        serving.ACCELERATOR_PROPERTIES) | Formula(serving.KV_BYTES_FORMULA).names
     return read, written
 
 

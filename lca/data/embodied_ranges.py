@@ -14,8 +14,10 @@ bottom-up parameters).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from lca.data import names
 from lca.data.inventory import read_table
 
 #: The three indicators a range is given for, and the unit prefix that marks each in
@@ -34,8 +36,17 @@ DEFAULT_RULE = (
 def _table(root: Path | None) -> list[dict[str, str]]:
     from lca.data.files import inventory_root
 
-    base = root if root is not None else inventory_root()
-    return read_table(base / "background" / "hardware" / "vendor_pcf.csv")
+    path = (root if root is not None else inventory_root()) / "background" / "hardware" \
+        / "vendor_pcf.csv"
+    stat = path.stat()
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read(path: str, mtime_ns: int, size: int) -> list[dict[str, str]]:
+    """The table, read once per version of the file (the catalogue asks once per
+    accelerator row)."""
+    return read_table(Path(path))
 
 
 def _indicator(unit: str) -> str | None:
@@ -62,11 +73,12 @@ def ranges(accelerator_id: str, bottom_up: dict[str, float], central: dict[str, 
     ``bottom_up`` is the bottom-up score per indicator, ``central`` the score of the route in
     use (named ``central_source``)."""
     figures = [f for f in published(accelerator_id, root) if f["in_range"]]
+    code = f"{names.HARDWARE_DB}/{names.accelerator_code(accelerator_id)}"
     out = {}
     for ind in INDICATORS:
         if ind not in bottom_up or ind not in central:
             continue
-        cands = [(bottom_up[ind], f"genai-hardware/accelerator-{accelerator_id} (bottom-up)"),
+        cands = [(bottom_up[ind], f"{code} (bottom-up)"),
                  (central[ind], central_source)]
         cands += [(f["value"], f["source"]) for f in figures if f["indicator"] == ind]
         low, high = min(cands, key=lambda c: c[0]), max(cands, key=lambda c: c[0])

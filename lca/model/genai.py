@@ -592,17 +592,15 @@ def _roofline(b: _Builder, inf: Inference) -> str:
     why = "energy_model: roofline"
     acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     precision = inf.precision or "bf16"
-    bytes_per_weight, peak = serving.PRECISIONS[precision]
+    bytes_per_weight = serving.PRECISIONS[precision][0]
     b.need("total_parameters", f"{why}: the weights held in memory")
     b.given_or("active_parameters", "total_parameters", "dimensionless")
     b.constant("bytes_per_weight", bytes_per_weight, "dimensionless", MODEL_SOURCE,
                f"precision {precision}" + ("" if inf.precision else " (the default)"))
     b.need("batch", f"{why}: sequences decoded together")
-    for name, prop, unit in (("memory_bandwidth_tb_s", "memory_bandwidth_tb_s", "TB/s"),
-                             ("peak_tflops", peak, "TFLOPS"),
-                             ("accelerator_memory_gb", "memory_gb", "GB"),
-                             ("gpu_tdp_w", "tdp_w", "W"), ("gpu_idle_w", "idle_w", "W")):
-        b.default(name, acc, prop, unit, why)
+    for name in serving.ACCELERATOR_PROPERTIES:
+        b.default(name, acc, serving.accelerator_property(name, precision),
+                  parameters.PARAMETERS[name].unit, why)
     server = (HARDWARE_DB, N.server_code(b.spec.hardware.server)) \
         if b.spec.hardware.server else None
     for name, prop, unit in (("host_idle_w", "nongpu_idle_w", "W"),
@@ -631,10 +629,8 @@ def _roofline(b: _Builder, inf: Inference) -> str:
     else:
         b.need("input_tokens_per_request", why)
         b.need("output_tokens_per_request", why)
-        b.constant("cached_input_tokens_per_request", 0.0, "token", MODEL_SOURCE,
-                   "default: no prompt caching")
-        b.constant("reasoning_tokens_per_request", 0.0, "token", MODEL_SOURCE,
-                   "default: no reasoning tokens")
+        for name in ("cached_input_tokens_per_request", "reasoning_tokens_per_request"):
+            b.constant(name, *serving.DEFAULTS[name][:2], MODEL_SOURCE, serving.DEFAULTS[name][2])
         if "kv_bytes_per_token" not in b.params:
             if not any(n in b.params for n in ("layers", "kv_heads", "head_dim")):
                 b.need("kv_bytes_per_token", f"{why}: KV-cache bytes per token (or give layers, "
@@ -642,9 +638,9 @@ def _roofline(b: _Builder, inf: Inference) -> str:
             else:
                 for n in ("layers", "kv_heads", "head_dim"):
                     b.need(n, f"{why}: KV-cache bytes per token from the architecture")
-                b.constant("kv_bytes_per_value", 2.0, "byte", MODEL_SOURCE,
-                           "default: KV cache in 16-bit")
-                b.derive("kv_bytes_per_token", serving.kv_bytes_formula(), "byte / token")
+                value, unit, note = serving.DEFAULTS["kv_bytes_per_value"]
+                b.constant("kv_bytes_per_value", value, unit, MODEL_SOURCE, note)
+                b.derive("kv_bytes_per_token", serving.KV_BYTES_FORMULA, "byte / token")
     for name, formula, unit in serving.derived(b.kind):
         if name in serving.OVERRIDABLE:
             b.given_or(name, formula, unit)

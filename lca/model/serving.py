@@ -43,6 +43,7 @@ Pure: formulas and defaults only; :mod:`lca.model.genai` writes them as paramete
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Mapping
 
 #: ``inference.precision`` -> bytes per weight and the catalogue's peak compute property.
@@ -216,6 +217,7 @@ def formulas(kind: str = "chat") -> dict[str, str]:
     return {n: f for n, f, _ in derived(kind)}
 
 
+@cache
 def factors(kind: str = "chat") -> tuple[Factor, ...]:
     """The factors the ``kind``'s formulas use (an image has no prefill)."""
     from lca.formula import Formula
@@ -226,39 +228,48 @@ def factors(kind: str = "chat") -> tuple[Factor, ...]:
 
 #: FLOPs of one denoising step: 2 per active parameter per token the step processes.
 IMAGE_FLOPS_FORMULA = "2 * active_parameters * image_tokens"
+#: KV-cache bytes per token from the architecture: keys and values, per layer, per KV head,
+#: per head dimension.
+KV_BYTES_FORMULA = "2 * layers * kv_heads * head_dim * kv_bytes_per_value"
+
+#: Inputs with a plain default a service may leave out: name -> (value, unit, why).
+DEFAULTS: dict[str, tuple[float, str, str]] = {
+    "cached_input_tokens_per_request": (0.0, "token", "default: no prompt caching"),
+    "reasoning_tokens_per_request": (0.0, "token", "default: no reasoning tokens"),
+    "kv_bytes_per_value": (2.0, "byte", "default: KV cache in 16-bit"),
+}
+
+#: The roofline's accelerator parameters -> the catalogue property each defaults to (the
+#: peak compute's property depends on the precision: :data:`PRECISIONS`).
+ACCELERATOR_PROPERTIES: dict[str, str | None] = {
+    "memory_bandwidth_tb_s": "memory_bandwidth_tb_s", "peak_tflops": None,
+    "accelerator_memory_gb": "memory_gb", "gpu_tdp_w": "tdp_w", "gpu_idle_w": "idle_w"}
 
 
-def kv_bytes_formula() -> str:
-    """KV-cache bytes per token from the architecture: keys and values, per layer, per KV
-    head, per head dimension."""
-    return "2 * layers * kv_heads * head_dim * kv_bytes_per_value"
+def accelerator_property(parameter: str, precision: str = "bf16") -> str:
+    """The catalogue property an accelerator parameter defaults to, at ``precision``."""
+    return ACCELERATOR_PROPERTIES[parameter] or PRECISIONS[precision][1]
 
 
 def accelerator_inputs(properties: Mapping[str, float], precision: str = "bf16") -> dict:
     """The roofline's accelerator parameters from a catalogue record's properties."""
-    bytes_per_weight, peak = PRECISIONS[precision]
-    return {"memory_bandwidth_tb_s": properties["memory_bandwidth_tb_s"],
-            "peak_tflops": properties[peak], "accelerator_memory_gb": properties["memory_gb"],
-            "gpu_tdp_w": properties["tdp_w"], "gpu_idle_w": properties["idle_w"],
-            "bytes_per_weight": bytes_per_weight}
+    return {name: properties[accelerator_property(name, precision)]
+            for name in ACCELERATOR_PROPERTIES} | {"bytes_per_weight": PRECISIONS[precision][0]}
 
 
 def evaluate(values: Mapping[str, float | str], kind: str = "chat") -> dict[str, float]:
-    """Every parameter of the model for ``values`` (given numbers or formulas, the factors'
-    defaults filled in): the same formulas the Brightway service carries, evaluated by
-    :func:`lca.formula.evaluate_all` (arrays broadcast)."""
+    """Every parameter of the model for ``values`` (given numbers or formulas), evaluated by
+    :func:`lca.formula.evaluate_all` (arrays broadcast): the same formulas the Brightway
+    service carries. Left out, the factors and :data:`DEFAULTS` take their defaults, active
+    parameters equal total ones, and there is no host (``host_idle_w = host_peak_w = 0``,
+    one GPU per server): GPU energy only, the boundary of the published measurements."""
     from lca.formula import evaluate_all
 
     given = {f.name: f.value for f in factors(kind)} | {
-        "cached_input_tokens_per_request": 0.0, "reasoning_tokens_per_request": 0.0,
+        n: value for n, (value, _, _) in DEFAULTS.items()} | {
         "host_idle_w": 0.0, "host_peak_w": 0.0, "gpus_per_server": 1.0,
-        "images_per_request": 1.0} | dict(values)
-    if "active_parameters" not in given:
-        given["active_parameters"] = "total_parameters"
-    if kind == "image":
-        given.setdefault("image_flops_per_step", IMAGE_FLOPS_FORMULA)
-    elif "kv_bytes_per_token" not in given:
-        given.setdefault("kv_bytes_per_value", 2.0)
-        given["kv_bytes_per_token"] = kv_bytes_formula()
-    derived = {n: f for n, f in formulas(kind).items() if n not in given or n not in OVERRIDABLE}
-    return {k: v for k, v in evaluate_all({**given, **derived}).items()}
+        "images_per_request": 1.0, "active_parameters": "total_parameters",
+        "image_flops_per_step" if kind == "image" else "kv_bytes_per_token":
+            IMAGE_FLOPS_FORMULA if kind == "image" else KV_BYTES_FORMULA} | dict(values)
+    steps = {n: f for n, f in formulas(kind).items() if n not in given or n not in OVERRIDABLE}
+    return evaluate_all({**given, **steps})
