@@ -459,7 +459,9 @@ def _contributions(w: _Written, fu: str | None, top: int):
     for p in params:
         if p["source"]:
             uses[p["source"]] = uses.get(p["source"], 0) + 1
-    known = load_sources(inventory_root() / "SOURCES")
+    from lca.bw.writer import local_sources
+
+    known = {**local_sources(), **load_sources(inventory_root() / "SOURCES")}
     fields = ("citation", "year", "licence", "url", "kind")
     sources = [{"id": sid, **({k: getattr(known[sid], k) for k in fields} if sid in known
                               else {"citation": "(not in the bibliography)"}), "uses": n}

@@ -91,7 +91,7 @@ def _write_one(rdb: ResolvedDatabase) -> None:
     if rdb.name in bd.databases:
         _delete_parameters(rdb.name)
     db.register(format="genai-lca", depends=sorted(rdb.depends),
-                **{"genai-lca files": rdb.files})
+                **{"genai-lca files": rdb.files, SOURCES_KEY: rdb.sources})
     db.write({k: _plain(v) for k, v in rdb.data.items()}, searchable=not rdb.biosphere)
     if rdb.parameters or rdb.activity_parameters:
         _write_parameters(rdb)
@@ -163,3 +163,18 @@ def write_methods(methods: list[dict], digest: str, *, force: bool = False) -> l
         written.append(name)
     return written
 
+
+
+#: Database metadata key holding the bibliography entries its files declared themselves.
+SOURCES_KEY = "genai-lca sources"
+
+
+def local_sources() -> dict:
+    """The ``sources:`` entries of every database written in the current project, by id
+    (:class:`lca.data.sources.Source`); the package's bibliography is not among them."""
+    import bw2data as bd
+
+    from lca.data.sources import Source
+
+    return {e["id"]: Source.model_validate(e) for meta in bd.databases.values()
+            for e in meta.get(SOURCES_KEY) or []}

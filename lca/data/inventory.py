@@ -93,6 +93,8 @@ class ResolvedDatabase:
     depends: set[str]
     files: list[str]
     digest: str
+    #: The files' own bibliography entries (``sources:``), stored in the database's metadata.
+    sources: list[dict] = field(default_factory=list)
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
@@ -272,7 +274,9 @@ def _num(text: str) -> float:
 def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
             ) -> dict[str, ResolvedDatabase]:
     """Check the whole set and return Brightway-ready databases, in dependency order."""
-    problems: list[Problem] = []
+    from lca.data.sources import with_local
+
+    sources, problems = with_local(dict(sources), inv.files)
     by_db: dict[str, list[SourcedFile]] = {}
     for f in inv.files:
         by_db.setdefault(f.content.database, []).append(f)
@@ -365,7 +369,8 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
         parameters=[_parameter_dict(p, db_values) for _, p in db_params],
         activity_parameters=act_params, depends=depends,
         files=sorted(f.path for f in files),
-        digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest())
+        digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest(),
+        sources=[s.model_dump(exclude_none=True) for f in files for s in f.content.sources])
 
 
 def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, Any],
@@ -479,12 +484,14 @@ def _is_lifetime(p: Parameter) -> bool:
 def _check_source(source: str | None, path: str, dataset: str | None, fld: str,
                   ctx: _Context) -> None:
     if source is None:
-        ctx.problem("has no source; every number needs a source id from inventories/SOURCES",
+        ctx.problem("has no source; every number needs a source id from inventories/SOURCES "
+                    "or the file's own 'sources:'",
                     path, dataset, fld)
     elif source not in ctx.sources:
         close = sorted(s for s in ctx.sources if s.split("-")[0] == source.split("-")[0])[:3]
         hint = f"; similar: {', '.join(close)}" if close else ""
-        ctx.problem(f"unknown source '{source}' (not in inventories/SOURCES){hint}",
+        ctx.problem(f"unknown source '{source}' (not in inventories/SOURCES nor in a 'sources:' "
+                    f"section of the files read){hint}",
                     path, dataset, fld)
 
 

@@ -38,6 +38,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, \
     model_validator
 
+from lca.data.sources import Source
 from lca.formula import reserved_name_problem
 
 FORMAT = "genai-lca/inventory@1"
@@ -229,6 +230,9 @@ class InventoryFile(Record):
     description: str | None = None
     biosphere: bool = Field(default=False, description="a database of elementary flows")
     allow_cycles: bool = False
+    #: The file's own bibliography entries (same fields as ``inventories/SOURCES``); an id
+    #: may not shadow a package id (issue 15).
+    sources: list[Source] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lca.data import names, parse_yaml, read_text
 from lca.data.inventory import _schema_problem
 from lca.data.schema import Activity, InventoryFile, Parameter
+from lca.data.sources import Source
 from lca.errors import InputError, Problem
 
 SERVICE_FORMAT = "genai-lca/service@1"
@@ -177,6 +178,8 @@ class ServiceFile(BaseModel):
     service: ServiceMeta
     functional_units: list[FunctionalUnit] = Field(default_factory=list)
     description: str | None = None
+    #: The service's own bibliography entries, cited like the package's (issue 15).
+    sources: list[Source] = Field(default_factory=list)
     model: ServiceModel | None = None
     parameters: list[Parameter] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
@@ -207,7 +210,8 @@ class ServiceFile(BaseModel):
 
     def inventory(self) -> InventoryFile:
         return InventoryFile(database=self.database, description=self.service.name,
-                             parameters=self.parameters, activities=self.activities)
+                             sources=self.sources, parameters=self.parameters,
+                             activities=self.activities)
 
 
 

@@ -723,5 +723,7 @@ def build(service: Service, known: Known) -> tuple[InventorySet, list[Functional
     gen = generate(svc.database, svc.service.kind, svc.model, svc.parameters, known,
                    service.path)
     files = [SourcedFile(service.path, f, service.digest) for f in gen.files]
+    if svc.sources:  # the service's own bibliography travels with its database
+        files[0].content = files[0].content.model_copy(update={"sources": svc.sources})
     fus = svc.functional_units or [FunctionalUnit(**fu) for fu in gen.functional_units]
     return InventorySet(files=files), fus, gen.warnings
