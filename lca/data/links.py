@@ -74,11 +74,7 @@ class LinkError(ValueError):
 def resolve_link(link: Link, activities: Mapping[Key, ActivityInfo],
                  databases: set[str] | frozenset[str]) -> Key:
     """The key of the one activity ``link`` names; :class:`LinkError` otherwise."""
-    if link.database not in databases:
-        close = difflib.get_close_matches(link.database, sorted(databases), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise LinkError(f"database '{link.database}' does not exist in the project "
-                        f"(its databases: {', '.join(sorted(databases)) or 'none'}){hint}")
+    check_database(link.database, databases)
     if link.code is not None:
         key = (link.database, link.code)
         if key not in activities:
@@ -94,6 +90,15 @@ def resolve_link(link: Link, activities: Mapping[Key, ActivityInfo],
     raise LinkError(_no_match(link, activities))
 
 
+def check_database(database: str, databases: set[str] | frozenset[str]) -> None:
+    """:class:`LinkError` listing the project's databases when ``database`` is not one."""
+    if database not in databases:
+        close = difflib.get_close_matches(database, sorted(databases), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise LinkError(f"database '{database}' does not exist in the project "
+                        f"(its databases: {', '.join(sorted(databases)) or 'none'}){hint}")
+
+
 def find(activities: Mapping[Key, ActivityInfo], database: str, name: str,
          location: str | None = None, reference_product: str | None = None) -> list[Key]:
     """Keys of ``database``'s activities named ``name`` (exactly; else ignoring case), at
@@ -106,6 +111,33 @@ def find(activities: Mapping[Key, ActivityInfo], database: str, name: str,
                   and (reference_product is None or in_db[k].product == reference_product))
 
 
+def search(activities: Mapping[Key, ActivityInfo], database: str, name: str | None = None,
+           location: str | None = None, reference_product: str | None = None) -> list[Key]:
+    """Keys of ``database``'s activities whose name is ``name`` or, when none is, contains
+    it (ignoring case); ``location`` and ``reference_product`` exact; sorted by name and
+    location. What a notebook lists before writing a link (``lca.api.find_activity``)."""
+    in_db = {k: a for k, a in activities.items() if k[0] == database}
+    keys = list(in_db) if name is None else find(activities, database, name) or [
+        k for k, a in in_db.items() if name.casefold() in a.name.casefold()]
+    keys = [k for k in keys if (location is None or in_db[k].location == location)
+            and (reference_product is None or in_db[k].product == reference_product)]
+    return sorted(keys, key=lambda k: (in_db[k].name, in_db[k].location or "", k[1]))
+
+
+def minimal_link(key: Key, activities: Mapping[Key, ActivityInfo]) -> dict:
+    """The shortest link that names ``key`` alone: its name, else name and location, else
+    name, location and reference product, else its code."""
+    a = activities[key]
+    tries = [{"name": a.name}, {"name": a.name, "location": a.location},
+             {"name": a.name, "location": a.location, "reference_product": a.product}]
+    for fields in tries:
+        if None not in fields.values() and find(
+                activities, key[0], a.name, fields.get("location"),
+                fields.get("reference_product")) == [key]:
+            return {"database": key[0], **fields}
+    return {"database": key[0], "code": key[1]}
+
+
 def _row(key: Key, a: ActivityInfo) -> str:
     return (f"location {a.location or '-'}, reference product {a.product or '-'!r}, "
             f"unit {a.unit!r}, code '{key[1]}'")
@@ -114,9 +146,10 @@ def _row(key: Key, a: ActivityInfo) -> str:
 def _ambiguous(link: Link, matches: list[Key], activities: Mapping[Key, ActivityInfo]) -> str:
     infos = [activities[k] for k in matches]
     if len({a.location for a in infos}) > 1:
-        fix = "add 'location'"
+        fix = f"add 'location' (one of {', '.join(sorted({a.location or '-' for a in infos}))})"
     elif len({a.product for a in infos}) > 1:
-        fix = "add 'reference_product'"
+        fix = "add 'reference_product' (one of " + \
+            ", ".join(repr(p) for p in sorted({a.product or "-" for a in infos})) + ")"
     else:
         fix = "link by 'code'"
     rows = "; ".join(_row(k, activities[k]) for k in matches[:MAX_LISTED])
