@@ -392,3 +392,33 @@ def test_find_activity_lists_matches_with_the_link_to_paste(mini):
         HV, "heat, district or industrial, natural gas"]
     with pytest.raises(InputError, match="database 'ecoinvent' does not exist"):
         find_activity("ecoinvent", data_dir=mini)
+
+
+# ----------------------------------------------------------------------------- pure
+
+def test_resolve_link_on_an_index_without_brightway():
+    """lca.data.links alone: by code, by name ignoring case, and the messages."""
+    from lca.data.links import ActivityInfo, Link, LinkError, minimal_link, resolve_link
+
+    acts = {("db", "a"): ActivityInfo("market for steel", "GLO", "steel", "kilogram"),
+            ("db", "b"): ActivityInfo("market for steel", "RER", "steel", "kilogram"),
+            ("db", "c"): ActivityInfo("Market for Glass", "GLO", "glass", "kilogram")}
+    dbs = {"db", "biosphere3"}
+    assert resolve_link(Link(database="db", code="b"), acts, dbs) == ("db", "b")
+    assert resolve_link(Link(database="db", name="market for glass"), acts, dbs) == ("db", "c")
+    assert resolve_link(Link(database="db", name="market for steel", location="RER"),
+                        acts, dbs) == ("db", "b")
+    with pytest.raises(LinkError) as exc:
+        resolve_link(Link(database="db", code="z"), acts, dbs)
+    assert str(exc.value) == "no activity with code 'z' in database 'db'"
+    with pytest.raises(LinkError) as exc:
+        resolve_link(Link(database="db", name="market for steel", location="CH"), acts, dbs)
+    assert str(exc.value) == (
+        "no activity 'market for steel' (CH) in 'db'; 'market for steel' exists with: "
+        "location GLO, reference product 'steel', unit 'kilogram', code 'a'; location RER, "
+        "reference product 'steel', unit 'kilogram', code 'b'")
+    assert minimal_link(("db", "a"), acts) == {"database": "db", "name": "market for steel",
+                                               "location": "GLO"}
+    assert minimal_link(("db", "c"), acts) == {"database": "db", "name": "Market for Glass"}
+    with pytest.raises(ValueError, match="takes no 'location'"):
+        Link(database="db", code="a", location="GLO")

@@ -103,12 +103,14 @@ def find(activities: Mapping[Key, ActivityInfo], database: str, name: str,
          location: str | None = None, reference_product: str | None = None) -> list[Key]:
     """Keys of ``database``'s activities named ``name`` (exactly; else ignoring case), at
     ``location`` and with ``reference_product`` when given, sorted."""
-    in_db = {k: a for k, a in activities.items() if k[0] == database}
-    named = [k for k, a in in_db.items() if a.name == name] or \
-        [k for k, a in in_db.items() if a.name.casefold() == name.casefold()]
+    named = [k for k, a in activities.items() if a.name == name and k[0] == database]
+    if not named:
+        folded = name.casefold()
+        named = [k for k, a in activities.items()
+                 if k[0] == database and a.name.casefold() == folded]
     return sorted(k for k in named
-                  if (location is None or in_db[k].location == location)
-                  and (reference_product is None or in_db[k].product == reference_product))
+                  if (location is None or activities[k].location == location)
+                  and (reference_product is None or activities[k].product == reference_product))
 
 
 def search(activities: Mapping[Key, ActivityInfo], database: str, name: str | None = None,
