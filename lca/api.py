@@ -287,13 +287,13 @@ def find_activity(database: str, name: str | None = None, location: str | None =
     import pandas as pd
 
     from lca.bw import writer
-    from lca.bw.project import PROJECT, data_dir as _data_dir, use_project
+    from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
     from lca.bw.setup import ensure_setup
     from lca.data.links import LinkError, check_database, minimal_link, search
 
     base = _data_dir(data_dir)
     ensure_setup(base)
-    with use_project(PROJECT):
+    with lock(base, "find activity"), use_project(PROJECT):
         known = writer.known([database])
     try:
         check_database(database, known.databases)
