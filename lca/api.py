@@ -20,7 +20,7 @@ from lca.prepared import PreparedService, prepare
 
 __all__ = ["setup", "validate", "load", "catalog", "outlook", "prepare", "PreparedService",
            "assess", "contributions", "compile", "uncertainty", "sensitivity", "compare",
-           "graph", "export", "clear_cache"]
+           "graph", "export", "clear_cache", "find_activity"]
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False):
@@ -272,3 +272,39 @@ def clear_cache(data_dir: str | os.PathLike | None = None) -> int:
     from lca.bw.project import data_dir as resolve
 
     return cache.ResultCache(cache.directory(resolve(data_dir))).clear()
+
+
+def find_activity(database: str, name: str | None = None, location: str | None = None,
+                  reference_product: str | None = None, *,
+                  data_dir: str | os.PathLike | None = None):
+    """Activities of ``database`` (any database of the project: ecoinvent, your own) named
+    ``name`` (exactly, else containing it, ignoring case), at ``location`` and with
+    ``reference_product`` when given, as a DataFrame (database, code, name, location,
+    reference_product, unit, link): ``link`` is the shortest mapping that names the row's
+    activity alone, to paste into a service file's ``activity:`` or an exchange's
+    ``input:`` (lca.data.links). An unknown database is an InputError listing the
+    project's databases."""
+    import pandas as pd
+
+    from lca.bw import writer
+    from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
+    from lca.bw.setup import ensure_setup
+    from lca.data.links import LinkError, check_database, minimal_link, search
+
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    with lock(base, "find activity"), use_project(PROJECT):
+        known = writer.known([database])
+    try:
+        check_database(database, known.databases)
+    except LinkError as exc:
+        raise InputError(Problem(str(exc), field="database")) from None
+    keys = search(known.activities, database, name, location, reference_product)
+    names = {known.activities[k].name.casefold() for k in keys}
+    acts = {k: a for k, a in known.activities.items() if a.name.casefold() in names}
+    return pd.DataFrame([{"database": k[0], "code": k[1], "name": acts[k].name,
+                          "location": acts[k].location,
+                          "reference_product": acts[k].product, "unit": acts[k].unit,
+                          "link": minimal_link(k, acts)} for k in keys],
+                        columns=["database", "code", "name", "location", "reference_product",
+                                 "unit", "link"])

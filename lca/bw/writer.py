@@ -20,16 +20,23 @@ FLOW_TYPES = frozenset({"emission", "natural resource", "inventory indicator", "
 
 
 def known(databases: Iterable[str] | None = None) -> Known:
-    """Units and flow names of the project's existing activities and flows."""
+    """Units and flow names of the project's existing activities and flows, and the name,
+    location and reference product of every activity (what links match on,
+    :mod:`lca.data.links`)."""
     import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
 
+    from lca.data.links import ActivityInfo
+
     names = set(bd.databases) if databases is None else set(databases) & set(bd.databases)
     out = Known(databases=set(bd.databases))
-    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.data).where(
-        AD.database.in_(sorted(names)))
-    for db, code, name, typ, data in query.tuples():
+    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.location, AD.product,
+                      AD.data).where(AD.database.in_(sorted(names)))
+    for db, code, name, typ, location, product, data in query.tuples():
         out.units[(db, code)] = data.get("unit", "")
+        if typ not in FLOW_TYPES:
+            out.activities[(db, code)] = ActivityInfo(name or "", location, product,
+                                                      data.get("unit", ""))
         if data.get("properties"):
             out.properties[(db, code)] = data["properties"]
             out.sources[(db, code)] = data.get("source")

@@ -23,6 +23,7 @@ import numpy as np
 from lca.data import parse_yaml, read_text
 from pydantic import ValidationError
 
+from lca.data.links import ActivityInfo, Link, LinkError, resolve_link
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty, \
     check_mode
 from lca.data.sources import Source
@@ -71,7 +72,9 @@ class Known:
 
     ``units``: unit of every activity/flow key; ``flows``: biosphere flow keys by
     ``(name, categories)``; ``databases``: names of databases that exist; ``properties``
-    and ``sources``: key figures of activities (TDP, PUE, ...) and their source ids.
+    and ``sources``: key figures of activities (TDP, PUE, ...) and their source ids;
+    ``activities``: name, location, reference product and unit of every activity (not
+    flows), what a :class:`~lca.data.links.Link` matches on.
     """
 
     units: dict[Key, str] = field(default_factory=dict)
@@ -79,6 +82,7 @@ class Known:
     databases: set[str] = field(default_factory=set)
     properties: dict[Key, dict] = field(default_factory=dict)
     sources: dict[Key, str] = field(default_factory=dict)
+    activities: dict[Key, ActivityInfo] = field(default_factory=dict)
 
 
 @dataclass
@@ -284,6 +288,7 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
     # Index everything the set defines, so links within the set resolve.
     own_units: dict[Key, str] = {}
     own_flows: dict[tuple[str, tuple[str, ...]], Key] = {}
+    own_acts: dict[Key, ActivityInfo] = {}
     where: dict[Key, str] = {}
     for db, files in by_db.items():
         for f in files:
@@ -301,6 +306,9 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
                                             field="unit"))
                 if f.content.biosphere:
                     own_flows[(act.name, tuple(act.categories or ()))] = key
+                else:
+                    own_acts[key] = ActivityInfo(act.name, act.location, act.reference_product,
+                                                 own_units.get(key, act.unit))
     all_units = {**known.units, **own_units}
     all_flows = {**known.flows, **own_flows}
     databases = known.databases | set(by_db)
@@ -315,7 +323,10 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
             continue
         extra.setdefault((db, code), []).append((f"{path}:{line}", exc))
 
-    ctx = _Context(all_units, all_flows, databases, sources, problems)
+    # A set's database replaces the project's copy: links match its new activities only.
+    all_acts = {**{k: a for k, a in known.activities.items() if k[0] not in by_db},
+                **own_acts}
+    ctx = _Context(all_units, all_flows, databases, sources, problems, all_acts)
     out: dict[str, ResolvedDatabase] = {}
     for db, files in by_db.items():
         out[db] = _resolve_database(db, files, extra, ctx)
@@ -332,6 +343,7 @@ class _Context:
     databases: set[str]
     sources: Mapping[str, Source]
     problems: list[Problem]
+    activities: Mapping[Key, ActivityInfo] = field(default_factory=dict)
 
     def problem(self, msg: str, file: str, dataset: str | None = None,
                 fld: str | None = None) -> None:
@@ -508,6 +520,13 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
         if key is None:
             ctx.problem(f"no biosphere flow named '{exc.flow}' in {list(exc.categories or [])}"
                         f"{_flow_hint(exc.flow, ctx)}", path, act.code, f"{fld}.flow")
+            return None
+    elif isinstance(exc.input, Link):  # by name, location and product, or by code
+        try:
+            key = resolve_link(exc.input, ctx.activities, ctx.databases)
+        except LinkError as err:
+            ctx.problem(f"links to no single activity: {err}", path, act.code,
+                        f"{fld}.input")
             return None
     else:
         key = _parse_input(db, exc.input)

@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, \
-    model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, \
+    field_validator, model_validator
 
+from lca.data.links import Link
 from lca.data.sources import Source
 from lca.formula import reserved_name_problem
 
@@ -176,9 +177,23 @@ class Parameter(Quantity):
         return v
 
 
+def _input_kind(value) -> str:
+    return "link" if isinstance(value, (dict, Link)) else \
+        "path" if isinstance(value, list) else "code"
+
+
+#: An exchange's input: a code, "db/code", [db, code], or a mapping read as a
+#: :class:`~lca.data.links.Link` (its own errors only, not those of the other forms).
+ExchangeInput = Annotated[Union[Annotated[str, Tag("code")], Annotated[list[str], Tag("path")],
+                                Annotated[Link, Tag("link")]],
+                          Discriminator(_input_kind)]
+
+
 class Exchange(Quantity):
     type: Literal["technosphere", "biosphere", "production", "substitution"] | None = None
-    input: str | list[str] | None = Field(default=None, description="'code', 'db/code'")
+    input: ExchangeInput | None = Field(
+        default=None, description="'code', 'db/code', or a link {database, name, location, "
+        "reference_product} or {database, code} (lca.data.links)")
     flow: str | None = Field(default=None, description="biosphere flow name")
     categories: list[str] | None = None
 
