@@ -24,7 +24,8 @@ import ecoinvent_mini as em  # noqa: E402
 CHAT = LINKS / "chat-linked.yaml"
 ACTS = LINKS / "activities-linked.yaml"
 SERVICE_DBS = ("genai-service-chat-8b-linked", "genai-service-chat-8b-linked-inputs",
-               "genai-service-activities-linked")
+               "genai-service-activities-linked", "genai-service-chat-8b-linked-ssp245-2035",
+               "genai-service-chat-8b-linked-ssp245-2035-inputs")
 MV, HV = em.MV, em.HV
 FR_MV = ("market for electricity, medium voltage", "FR", MV)
 DE_MV = ("market for electricity, medium voltage", "DE", MV)
@@ -152,6 +153,20 @@ def test_linked_grid_is_the_users_activity_and_energy_is_counted(mini):
         consumers = {e.output["code"] for e in grid.upstream()}
     assert {"inference-electricity", "training-dynamic"} <= consumers
     assert r.energy_total_kwh > 0 and r.energy_by_stage_kwh["inference"] > 0
+
+
+def test_a_linked_grid_is_kept_as_stated_in_a_future_year(mini):
+    """A prospective run keeps the user's own grid (like a market-based contract) and says
+    so; with no efficiency trend the result equals the present one."""
+    from lca.api import assess
+
+    now = assess(CHAT, data_dir=mini, cache=False)
+    later = assess(CHAT, data_dir=mini, year=2035, scenario="SSP2-4.5", doubling_years=0,
+                   cache=False)
+    kept = [w["message"] for w in later.warnings if w["code"] == "prospective-market-based-kept"]
+    assert kept and "genai-service-chat-8b-linked-ssp245-2035-inputs/electricity" in kept[0]
+    for k, ind in now.indicators.items():
+        assert later.indicators[k].total == pytest.approx(ind.total, rel=1e-9)
 
 
 def test_activities_link_by_name_location_and_product(mini):
