@@ -25,6 +25,9 @@ from lca.errors import InputError, Problem
 #: The log formats, in the order :func:`detect` tries them.
 KINDS = ("codecarbon", "nvml", "mlenergy")
 J_PER_KWH = 3.6e6
+#: Columns only CodeCarbon's emissions.csv has (any one of them says it is one).
+CODECARBON_COLUMNS = {"energy_consumed", "emissions", "cpu_energy", "gpu_energy", "ram_energy",
+                      "codecarbon_version"}
 
 
 @dataclass(frozen=True)
@@ -103,16 +106,17 @@ def sha256(path: Path) -> str:
 
 
 def detect(path: Path) -> str:
-    """The format of ``path``: JSON -> ``mlenergy``; a CSV header with ``energy_consumed``
-    -> ``codecarbon``, with ``energy_j`` -> ``nvml``; else an InputError listing them."""
+    """The format of ``path``: JSON -> ``mlenergy``; a CSV header with one of CodeCarbon's
+    energy columns -> ``codecarbon``, with ``energy_j`` or ``gpu_index`` -> ``nvml`` (the
+    reader then asks for its missing columns); else an InputError listing the formats."""
     text = read_text(path)
     head = text.lstrip()[:1]
     if head in ("{", "["):
         return "mlenergy"
     header = {c.strip() for c in text.splitlines()[0].split(",")} if text.strip() else set()
-    if "energy_consumed" in header:
+    if header & CODECARBON_COLUMNS:
         return "codecarbon"
-    if "energy_j" in header:
+    if header & {"energy_j", "gpu_index"}:
         return "nvml"
     raise InputError(Problem(
         "unknown log format: expected a CodeCarbon emissions.csv (column energy_consumed), "
