@@ -296,19 +296,20 @@ def sensitivity(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Figure for climate change "
                                        "(.png, .svg or .pdf)."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", help="Overlay file, "
+                                                 "repeatable (see assess)."),
 ) -> None:
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
     from lca.analysis.sensitivity import parse_bounds
-    from lca.api import sensitivity as do_sensitivity
     from lca.outputs import FIGURES, check_output, write_file
+    from lca.prepared import prepare
 
     if out is not None:
         out = check_output(out, FIGURES)
-    frame = do_sensitivity(service, method.value,
-                           params=[p.strip() for p in params.split(",")] if params else None,
-                           bounds=parse_bounds(bounds) if bounds else None, samples=samples,
-                           seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                           cache=_STATE["cache"])
+    frame = prepare(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"],
+                    overlays=overlay or ()).sensitivity(
+        method.value, params=[p.strip() for p in params.split(",")] if params else None,
+        bounds=parse_bounds(bounds) if bounds else None, samples=samples, seed=seed, fu=fu)
     if out is not None:
         from lca.report.plots import sensitivity_figure
 

@@ -89,7 +89,7 @@ def test_counter_detection_and_resets_are_reported():
     assert interval.runs[0].tokens == 400 and interval.runs[0].duration_s == 4
 
 
-def test_codecarbon_split_and_per_token_summary():
+def test_codecarbon_split_pue_and_per_token_summary(tmp_path):
     from lca.measure import read
     from lca.measure.fit import fit
 
@@ -101,10 +101,17 @@ def test_codecarbon_split_and_per_token_summary():
     assert "mean of 3 run(s)" in result.parameters[0]["comment"]
     table = result.summary()
     assert "inference_wh_per_request" in table and "1.0955" in table and "GPU 0.00825" in table
+    # a PUE CodeCarbon applied (its 'pue' column above 1): the energy is facility energy
+    text = (DATA / "codecarbon-3runs.csv").read_text().replace("N,1.0,0.0", "N,1.2,0.0")
+    (tmp_path / "pue.csv").write_text(text)
+    with_pue = fit(read([tmp_path / "pue.csv"], requests=100))
+    assert with_pue.parameters[1]["amount"] == 1
+    assert any("includes the PUE its tool applied (1.2)" in w for w in with_pue.warnings)
     # ML.ENERGY per output token: 3.76 J x 300 tokens per request, 4 GPUs, one run
     tokens = fit(read([DATA / "mlenergy-tokens.json"]), tokens_per_request=300)
     assert tokens.parameters[0]["amount"] == pytest.approx(3.76 * 300 / 3600, rel=1e-12)
     assert any("no GPU-hours derived" in w for w in tokens.warnings)
+    assert "energy per output token, kWh: GPU" in tokens.summary()
 
 
 def test_training_stage_measures_the_campaign():
@@ -292,3 +299,5 @@ def test_the_overlay_monte_carlo_spread_is_the_measured_spread(project, tmp_path
     assert float(np.median(x)) == pytest.approx(0.11 / 1000 * pue, rel=0.01)
     assert main(["--quiet", "--data-dir", str(project), "uncertainty", str(REFERENCE),
                  "--overlay", str(layer), "-n", "50", "--seed", "1"]) == 0
+    assert main(["--quiet", "--data-dir", str(project), "sensitivity", str(REFERENCE),
+                 "--overlay", str(layer), "--params", "inference_wh_per_request"]) == 0

@@ -15,7 +15,7 @@ that every layer above may read a log. Units: energy in kWh, durations in second
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -85,9 +85,8 @@ class Measurement:
 
     @property
     def gpus(self) -> int | None:
-        counts = {r.gpus for r in self.runs}
-        return counts.pop() if len(counts) == 1 else max(
-            (c for c in counts if c is not None), default=None)
+        """The most GPUs a run used (None: the logs do not say)."""
+        return max((r.gpus for r in self.runs if r.gpus is not None), default=None)
 
     @property
     def country(self) -> str | None:
@@ -97,8 +96,16 @@ class Measurement:
     @property
     def period(self) -> tuple[str | None, str | None]:
         """First and last timestamp of the runs, as written in the logs."""
-        stamps = sorted(s for r in self.runs for s in (r.start, r.end) if s)
+        stamps = sorted((s for r in self.runs for s in (r.start, r.end) if s), key=_when)
         return (stamps[0], stamps[-1]) if stamps else (None, None)
+
+
+def _when(stamp: str) -> tuple:
+    """Sort key of a timestamp: seconds as numbers, ISO 8601 text as text."""
+    try:
+        return (0, float(stamp), "")
+    except ValueError:
+        return (1, 0.0, stamp)
 
 
 def sha256(path: Path) -> str:
@@ -168,8 +175,6 @@ def read(paths: list[str | Path], kind: str | None = None, *,
 
 
 def _counted(run: Run, requests: float | None, tokens: float | None) -> Run:
-    from dataclasses import replace
-
     return replace(run, requests=run.requests if run.requests is not None else requests,
                    tokens=run.tokens if run.tokens is not None else tokens)
 

@@ -73,6 +73,7 @@ class Fit:
     spreads: dict[str, Spread]
     split_kwh: dict[str, float]   # mean GPU/CPU/RAM energy per run
     warnings: list[str]
+    per_run: str = "run"          # what one run is (ML.ENERGY: one request or output token)
 
     def summary(self) -> str:
         """A text table: per parameter runs, mean, sd, gsd; then the split."""
@@ -86,7 +87,7 @@ class Fit:
                          f"{'-' if s.sd is None else format(s.sd, '.4g'):>12} "
                          f"{'-' if s.gsd is None else format(s.gsd, '.4f'):>8}")
         if self.split_kwh:
-            lines.append("energy per run, kWh: " + ", ".join(
+            lines.append(f"energy per {self.per_run}, kWh: " + ", ".join(
                 f"{k.upper()} {v:.6g}" for k, v in self.split_kwh.items()))
         return "\n".join(lines)
 
@@ -157,7 +158,9 @@ def fit(m: Measurement, *, stage: str = "inference", includes_pue: bool = False,
     elif spreads[names[0]].gsd is None:
         warnings.append(f"the {m.n} runs give the same value: no spread for '{names[0]}'")
     switch = {"energy_model": "measured"} if stage == "inference" else {"energy": "measured"}
-    return Fit(stage, {stage: switch}, params, source, spreads, split, warnings)
+    per_run = "run" if m.kind != "mlenergy" else \
+        "request" if m.column("requests") is not None else "output token"
+    return Fit(stage, {stage: switch}, params, source, spreads, split, warnings, per_run)
 
 
 def _served(m: Measurement, tokens_per_request: float | None) -> tuple[np.ndarray, float]:
@@ -195,7 +198,7 @@ def _param(name: str, unit: str, s: Spread, source: str, comment: str) -> dict:
 def _comment(s: Spread, how: str, split: dict, m: Measurement) -> str:
     spread = (f", sd {s.sd:.4g}, gsd {s.gsd:.4f}" if s.gsd is not None else
               ", no spread known" if s.n == 1 else ", runs all equal")
-    parts = f"; per run GPU/CPU/RAM kWh: " + " / ".join(
+    parts = "; per run GPU/CPU/RAM kWh: " + " / ".join(
         f"{split[k]:.4g}" if k in split else "-" for k in ("gpu", "cpu", "ram")) \
         if split else ""
     return f"measured ({m.kind}): mean of {s.n} run(s) {how}{spread}{parts}"
@@ -212,7 +215,7 @@ def _source(m: Measurement, service_id: str) -> dict:
     names = ", ".join(f"'{Path(p).name}' (sha256 {h[:12]})" for p, h in m.files)
     start, end = m.period
     period = f", {start} to {end}" if start and start != end else f", {start}" if start else ""
-    year = int(start[:4]) if start and re.match(r"\d{4}", start) else date.today().year
+    year = int(start[:4]) if start and re.match(r"\d{4}-", start) else date.today().year
     notes = [f"{m.n} run(s)"] + list(m.notes)
     if m.country:
         notes.append(f"country {m.country}")
