@@ -206,21 +206,21 @@ def test_out_and_overlay_are_the_same_service(tmp_path):
     assert out.read_text().startswith("# Reference service")  # the header comment is kept
 
 
-def test_overlay_is_part_of_the_content_digest(tmp_path):
+def test_overlay_is_part_of_the_content_digest(data_dir, tmp_path):
     from lca.prepared import prepare
 
     layer = tmp_path / "overlay.yaml"
     assert main(["--quiet", "measure", str(DATA / "mlenergy-summary.json"), "--service",
                  str(REFERENCE), "--overlay", str(layer)]) == 0
-    plain, overlaid = prepare(REFERENCE, data_dir=tmp_path), prepare(REFERENCE, data_dir=tmp_path,
-                                                                     overlays=[layer])
+    plain = prepare(REFERENCE, data_dir=data_dir)
+    overlaid = prepare(REFERENCE, data_dir=data_dir, overlays=[layer])
     assert plain.digest != overlaid.digest and overlaid.id == "chat-8b-h200-measured"
     with pytest.raises(InputError, match="overlay file not found"):
-        prepare(REFERENCE, data_dir=tmp_path, overlays=[tmp_path / "none.yaml"])
+        prepare(REFERENCE, data_dir=data_dir, overlays=[tmp_path / "none.yaml"])
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: genai-lca/overlay@1\nparameters:\n  - {name: pue, amuont: 1.2}\n")
     with pytest.raises(InputError, match=r"\+ .*bad.yaml: .*amuont"):
-        prepare(REFERENCE, data_dir=tmp_path, overlays=[bad])._load()
+        prepare(REFERENCE, data_dir=data_dir, overlays=[bad])._load()
 
 
 # --------------------------------------------------------------------------- end to end
