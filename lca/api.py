@@ -20,7 +20,7 @@ from lca.prepared import PreparedService, prepare
 
 __all__ = ["setup", "validate", "load", "catalog", "outlook", "prepare", "PreparedService",
            "assess", "contributions", "compile", "uncertainty", "sensitivity", "compare",
-           "graph", "export", "clear_cache", "find_activity"]
+           "graph", "export", "clear_cache", "find_activity", "measure"]
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False):
@@ -308,3 +308,73 @@ def find_activity(database: str, name: str | None = None, location: str | None =
                           "link": minimal_link(k, acts)} for k in keys],
                         columns=["database", "code", "name", "location", "reference_product",
                                  "unit", "link"])
+
+
+# ---------------------------------------------------------------------- measure (issue 15)
+def measure(logs: list[str | os.PathLike], service: str | os.PathLike, *,
+            kind: str | None = None, out: str | os.PathLike | None = None,
+            overlay: str | os.PathLike | None = None, requests: float | None = None,
+            tokens: float | None = None, stage: str = "inference", includes_pue: bool = False,
+            gpus: int | None = None):
+    """Measurement logs -> the ``measured`` energy model's parameters for ``service``
+    (:mod:`lca.measure`), written as a new service file ``out`` (the service with the
+    measured model, parameters and source, id suffixed ``-measured``) or as an overlay
+    ``overlay`` (``genai-lca/overlay@1``; assess with ``prepare(service, overlays=[...])``).
+    ``requests`` / ``tokens``: served per run, for logs that do not count them; ``gpus``:
+    GPUs per run when the logs say none. Neither the logs nor ``service`` change. Returns
+    the :class:`~lca.measure.fit.Fit` (parameters, source, spreads, split, warnings)."""
+    from lca.checks import finite
+    from lca.data import read_text
+    from lca.data.service import load_service
+    from lca.measure import read
+    from lca.measure.fit import fit
+    from lca.measure.overlay import apply, dump, make
+    from lca.outputs import check_output, write_text
+
+    if (out is None) == (overlay is None):
+        raise InputError(Problem("give one of --out NEW.yaml (a new service file) or "
+                                 "--overlay OVERLAY.yaml", field="--out"))
+    target, field = (out, "--out") if out is not None else (overlay, "--overlay")
+    target = check_output(target, {".yaml": "YAML", ".yml": "YAML"}, field=field)
+    source = Path(service).expanduser()
+    if target.resolve() == source.resolve():
+        raise InputError(Problem("would overwrite the service file itself; the input never "
+                                 "changes: give another file name", field=field))
+    for name, value in (("--requests", requests), ("--tokens", tokens)):
+        if value is not None:
+            finite(value, name, low=0, low_open=True, meaning="served per run")
+    if gpus is not None and gpus < 0:
+        raise InputError(Problem(f"must be >= 0; got {gpus}", field="--gpus"))
+    loaded = load_service(source)
+    if loaded.file.model is None:
+        raise InputError(Problem("the service has no 'model:' block: the measured energy "
+                                 "model belongs to the service model", file=str(source),
+                                 field="model"))
+    per_request = next((p.amount for p in loaded.file.parameters
+                        if p.name == "output_tokens_per_request"), None)
+    result = fit(read(logs, kind, requests=requests, tokens=tokens), stage=stage,
+                 includes_pue=includes_pue, gpus=gpus, tokens_per_request=per_request,
+                 service_id=loaded.file.service.id)
+    layer = make(result)
+    _check_overlaid(source, dump(layer), target)
+    write_text(target, apply(read_text(source), layer, str(target)) if out is not None
+               else dump(layer))
+    return result
+
+
+def _check_overlaid(service: Path, overlay_text: str, target: Path) -> None:
+    """The service with the overlay laid over it loads as a service file (else an
+    InputError naming ``target``), before anything is written."""
+    import dataclasses
+    import tempfile
+
+    from lca.prepared import load_overlaid
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder) / target.name
+        tmp.write_text(overlay_text, encoding="utf-8")
+        try:
+            load_overlaid(service.resolve(), (tmp,))
+        except InputError as exc:
+            raise InputError([dataclasses.replace(p, file=p.file.replace(str(tmp), str(target)))
+                              if p.file else p for p in exc.problems]) from None

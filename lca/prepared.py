@@ -68,19 +68,27 @@ _KEEP = 64  # prepared services kept per process
 
 def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = None,
             year: int | None = None, scenario: str | None = None,
-            doubling_years: float | None = None, cache: bool = True) -> PreparedService:
+            doubling_years: float | None = None, cache: bool = True,
+            overlays: tuple[str | os.PathLike, ...] | list = ()) -> PreparedService:
     """The prepared service for ``service`` (a service file), for the present or, with
     ``year`` and ``scenario``, for a future year (see :func:`lca.api.assess`).
 
     ``cache=False`` neither reads nor writes the result cache (the in-process memo of the
-    object itself still holds while the project is unchanged)."""
+    object itself still holds while the project is unchanged). ``overlays``
+    (``genai-lca/overlay@1`` files, e.g. from ``genai-lca measure``) are laid over the
+    service in order (:func:`lca.measure.overlay.apply`); their content is part of the
+    service's digest, the files themselves never change."""
     from lca.bw.project import data_dir as resolve_data_dir
 
     path = Path(service).expanduser().resolve()
     if not path.is_file():  # the words of lca.data.service.load_service
         raise InputError(Problem("service file not found", file=str(service)))
+    overlays = tuple(Path(o).expanduser().resolve() for o in overlays)
+    for o in overlays:
+        if not o.is_file():
+            raise InputError(Problem("overlay file not found", file=str(o), field="--overlay"))
     try:
-        content = path.read_bytes()
+        content = content_digest(path, overlays)
     except OSError as exc:
         raise InputError(Problem(f"cannot be read: {exc.strerror}", file=str(service))) from None
     if doubling_years is not None:
@@ -90,13 +98,52 @@ def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = 
                                 meaning="accelerator efficiency doubling time in years; 0: none")
     base = resolve_data_dir(data_dir)
     when = When(year, scenario, doubling_years)
-    key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)
+    key = (str(path), content, str(base), when, cache, overlays)
     found = _PREPARED.get(key)
     if found is None:
         if len(_PREPARED) >= _KEEP:  # the oldest goes (dicts keep insertion order)
             del _PREPARED[next(iter(_PREPARED))]
-        found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache)
+        found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache, overlays)
     return found
+
+
+def content_digest(path: Path, overlays: tuple[Path, ...] = ()) -> str:
+    """sha256 of the service file's bytes; with overlays, of the file and each overlay's
+    bytes in order (so an overlaid service never shares results with the plain one)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if not overlays:
+        return digest
+    return hashlib.sha256("\0".join([digest] + [hashlib.sha256(o.read_bytes()).hexdigest()
+                                               for o in overlays]).encode()).hexdigest()
+
+
+def load_overlaid(path: Path, overlays: tuple[Path, ...]):
+    """The service file ``path`` with ``overlays`` laid over it in order, loaded and checked
+    as a service file (:func:`lca.data.service.load_service`); problems of the result name
+    the service file and its overlays."""
+    import dataclasses
+    import tempfile
+
+    from lca.data import parse_yaml, read_text
+    from lca.data.service import load_service
+    from lca.measure.overlay import apply
+
+    loaded = load_service(path)  # the service file on its own is valid
+    if not overlays:
+        return loaded
+    text = read_text(path)
+    for o in overlays:
+        text = apply(text, parse_yaml(read_text(o), o), str(o))
+    label = " + ".join(map(str, (path, *overlays)))
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder) / path.name
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            loaded = load_service(tmp)
+        except InputError as exc:
+            raise InputError([dataclasses.replace(p, file=label) if p.file == str(tmp) else p
+                              for p in exc.problems]) from None
+    return dataclasses.replace(loaded, path=label)
 
 
 class PreparedService:
@@ -107,8 +154,10 @@ class PreparedService:
     those the result was computed under.
     """
 
-    def __init__(self, path: Path, data_dir: Path, when: When, digest: str, cache: bool):
+    def __init__(self, path: Path, data_dir: Path, when: When, digest: str, cache: bool,
+                 overlays: tuple[Path, ...] = ()):
         self.path, self.data_dir, self.when, self.digest = path, data_dir, when, digest
+        self.overlays = overlays
         self.cache = _cache.ResultCache(_cache.directory(data_dir)) if cache else None
         self._written: _Written | None = None
         self._stamps: dict | None = None
@@ -151,13 +200,11 @@ class PreparedService:
 
     # ------------------------------------------------------------------ Brightway side
     def _load(self):
-        from lca.data.service import load_service
-
-        if hashlib.sha256(self.path.read_bytes()).hexdigest() != self.digest:
+        if content_digest(self.path, self.overlays) != self.digest:
             from lca.errors import LCAError
 
             raise LCAError(f"{self.path} changed since it was prepared; prepare it again")
-        loaded = load_service(self.path)
+        loaded = load_overlaid(self.path, self.overlays)
         if not self.when.present:
             from lca.prospective.service import Prospect, prospective_service
 
