@@ -426,17 +426,15 @@ def test_zip_is_self_contained_and_well_formed(project, exported):
     assert by_id[water["code"]].category == "Elementary flows/air"  # ecoinvent's UUID kept
 
 
-def test_independent_solve_equals_assess(project, exported):
-    """The zip alone (A from product exchanges and default providers, B from elementary
-    exchanges, openLCA's sign rules, the zip's impact factors) gives assess's totals."""
+def solve_zip(entities, activity: tuple[str, str], amount: float) -> dict[str, float]:
+    """Impact category name -> score of ``amount`` of ``activity``'s product, from the zip
+    alone: A from the product exchanges and default providers, B from the elementary
+    exchanges (openLCA's signs: inputs negative), the zip's impact factors (openLCA negates
+    the factor of an input flow), amounts in reference units."""
     import olca_schema as o
     import scipy.sparse as sp
     from scipy.sparse.linalg import spsolve
 
-    from lca.api import assess
-    from lca.data.files import method_names
-
-    _, entities = exported
     factors = unit_factors(entities)
     procs = list(entities[o.Process].values())
     col = {p.id: j for j, p in enumerate(procs)}
@@ -446,38 +444,76 @@ def test_independent_solve_equals_assess(project, exported):
     a_entries, b_entries, inputs = [], [], set()
     for j, p in enumerate(procs):
         for e in p.exchanges:
-            amount = e.amount * factors[e.unit.id] * (-1.0 if e.is_input else 1.0)
-            if e.flow.id in row:  # openLCA: inputs negative in the intervention matrix
-                b_entries.append((row[e.flow.id], j, amount))
+            value = e.amount * factors[e.unit.id] * (-1.0 if e.is_input else 1.0)
+            if e.flow.id in row:
+                b_entries.append((row[e.flow.id], j, value))
                 if e.is_input:
                     inputs.add(e.flow.id)
             else:
                 i = j if e.is_quantitative_reference else col[e.default_provider.id]
-                a_entries.append((i, j, amount))
+                a_entries.append((i, j, value))
+
+    def matrix(entries, shape):
+        return sp.csc_matrix(([v for *_, v in entries], ([i for i, *_ in entries],
+                                                         [j for _, j, _ in entries])), shape)
+
     n = len(procs)
-    A = sp.csc_matrix(([v for *_, v in a_entries], ([i for i, *_ in a_entries],
-                                                    [j for _, j, _ in a_entries])), (n, n))
-    B = sp.csc_matrix(([v for *_, v in b_entries], ([i for i, *_ in b_entries],
-                                                    [j for _, j, _ in b_entries])),
-                      (len(elementary), n))
-    result = assess(REFERENCE, data_dir=project)
-    fu = result.functional_unit["reference_flow"]
     demand = np.zeros(n)
-    target = next(p for p in procs if process_key(p) == tuple(fu["activity"]))
+    target = next(p for p in procs if process_key(p) == tuple(activity))
     ref = next(e for e in target.exchanges if e.is_quantitative_reference)
-    demand[col[target.id]] = fu["amount"] * factors[ref.unit.id]
-    inventory = B @ spsolve(A, demand)
-    categories = {c.name: c for c in entities[o.ImpactCategory].values()}
+    demand[col[target.id]] = amount * factors[ref.unit.id]
+    inventory = matrix(b_entries, (len(elementary), n)) @ spsolve(matrix(a_entries, (n, n)),
+                                                                  demand)
+    return {c.name: sum(f.value / factors[f.unit.id] * (-1.0 if f.flow.id in inputs else 1.0)
+                        * inventory[row[f.flow.id]] for f in c.impact_factors)
+            for c in entities[o.ImpactCategory].values()}
+
+
+def assert_zip_solves_to_assess(entities, service, data_dir):
+    import olca_schema as o
+
+    from lca.api import assess
+    from lca.data.files import method_names
+
+    result = assess(service, data_dir=data_dir)
+    fu = result.functional_unit["reference_flow"]
+    scores = solve_zip(entities, fu["activity"], fu["amount"])
     method = next(iter(entities[o.ImpactMethod].values()))
-    assert {r.id for r in method.impact_categories} == {c.id for c in categories.values()}
+    assert {r.name for r in method.impact_categories} == set(scores)
     for key, spec in method_names().items():
-        cat = categories[" | ".join(spec["name"])]
-        score = 0.0
-        for f in cat.impact_factors:  # openLCA negates the factor of an input flow
-            cf = f.value / factors[f.unit.id] * (-1.0 if f.flow.id in inputs else 1.0)
-            score += cf * inventory[row[f.flow.id]]
-        assert score == pytest.approx(result.indicators[key].total, rel=1e-6), key
+        assert scores[" | ".join(spec["name"])] == \
+            pytest.approx(result.indicators[key].total, rel=1e-6), key
     assert result.indicators["climate_change"].total > 0
+
+
+def test_independent_solve_equals_assess(project, exported):
+    """The zip alone gives the four ``assess`` totals (measured: rel 2e-8 or better)."""
+    assert_zip_solves_to_assess(exported[1], REFERENCE, project)
+
+
+def test_inputs_database_is_exported_with_its_scoped_parameters(project, tmp_path):
+    """A service with stated factors has a ``-inputs`` database whose database parameters
+    share names with the service's: the service's are global, the companion's become
+    process parameters of its processes (Brightway's database scope), and the zip still
+    solves to ``assess``."""
+    import olca_schema as o
+    from olca_schema import zipio
+
+    from lca.api import export
+
+    service = ROOT / "inventories" / "case-studies" / "bloom-training.yaml"
+    out = tmp_path / "bloom.zip"
+    export(service, out, data_dir=project, format="olca")
+    with zipio.ZipReader(out) as reader:
+        entities = {t: {e.id: e for e in reader.read_each(t)} for t in
+                    (o.Process, o.Flow, o.UnitGroup, o.Parameter, o.ImpactCategory,
+                     o.ImpactMethod)}
+    companion = {p.name: {x.name: x.value for x in p.parameters or []}
+                 for p in entities[o.Process].values()
+                 if p.category == "genai-service-bloom-training-inputs"}
+    assert companion["electricity, stated factor"] == {"grid_gwp_kg_per_kwh": 0.057}
+    assert "grid_gwp_kg_per_kwh" in {p.name for p in entities[o.Parameter].values()}
+    assert_zip_solves_to_assess(entities, service, project)
 
 
 def test_cli_export_format_from_suffix_and_errors(project, tmp_path, capsys, monkeypatch):
@@ -506,3 +542,15 @@ def test_cli_export_format_from_suffix_and_errors(project, tmp_path, capsys, mon
         "field 'unit': unit 'kilowatt hour' has no openLCA unit (lca.bw.olca.UNITS); " \
         "known: " in err
     assert out.read_bytes() == before  # nothing written over the earlier export
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_disk_full_is_exit_2(project, tmp_path, capsys):
+    from lca.cli import main
+
+    out = tmp_path / "full.zip"
+    out.symlink_to("/dev/full")
+    assert main(["--quiet", "--data-dir", str(project), "export", str(REFERENCE), "--out",
+                 str(out)]) == 2
+    assert capsys.readouterr().err == \
+        f"error: field '--out': could not write '{out}': No space left on device\n"

@@ -10,8 +10,10 @@ depends on in the project, transitively (``depends`` of bw2data's metadata; the
   its exchanges (amount, unit, direction, ``default_provider`` for technosphere inputs,
   formula as ``amount_formula``, stats_arrays uncertainty, source in the description) and
   its activity parameters as process parameters;
-- database parameters are global parameters (their names are unique across the exported
-  databases; checked);
+- database parameters are global parameters; where a name is already taken by an earlier
+  database (the service's ``-inputs`` companion repeats the service's stated factors), the
+  later database's parameter stays in its database's scope, as a process parameter of each
+  of its processes that reads it, as Brightway scopes it;
 - each biosphere flow an exchange uses is an elementary flow, its Brightway categories as
   the category path ``Elementary flows/<compartment>/<subcompartment>``; biosphere3's codes
   are ecoinvent's elementary-flow UUIDs and are kept as the flow ids;
@@ -255,7 +257,8 @@ class _Project:
     nodes: dict = field(default_factory=dict)         # (db, code) -> node data
     exchanges: dict = field(default_factory=dict)     # (db, code) -> [exchange data]
     db_params: list = field(default_factory=list)     # (db, name, formula|None, amount, data)
-    act_params: dict = field(default_factory=dict)    # (db, code) -> [(name, formula, amount, data)]
+    act_params: dict = field(default_factory=dict)    # (db, code) -> [(name, formula,
+    #                                                    amount, data)]
 
 
 def _read(databases: list[str]) -> _Project:
@@ -388,7 +391,8 @@ def export_olca(database: str, path: str | Path, *, methods: Iterable[tuple] = (
             s = bibliography.get(sid)
             notes = [f"genai-lca source id: {sid}"]
             if s is not None:
-                notes += [f"licence: {s.licence}", f"kind: {s.kind}"] + ([s.notes] if s.notes else [])
+                notes += [f"licence: {s.licence}", f"kind: {s.kind}", *([s.notes] if s.notes
+                                                                        else [])]
             sources[sid] = o.Source(id=uid("source", sid), name=sid,
                                     text_reference=s.citation if s else None,
                                     year=s.year if s else None, url=s.url if s else None,
@@ -402,21 +406,23 @@ def export_olca(database: str, path: str | Path, *, methods: Iterable[tuple] = (
             locations[code] = o.Location(id=uid("location", code), name=code, code=code)
         return locations[code].to_ref()
 
-    # global parameters: database parameters, names unique over the exported databases
-    owners: dict[str, str] = {}
-    clashes = []
+    # database parameters: global parameters, except a name an earlier database (the
+    # service's first) already holds; those stay in their database's scope as process
+    # parameters of the processes that read them (Brightway's scoping: a database
+    # parameter is seen by its own database only)
+    owner: dict[str, str] = {}
     for db, name, *_ in proj.db_params:
-        if name.lower() in owners:
-            clashes.append(Problem(f"database parameter '{name}' is also defined in "
-                                   f"'{owners[name.lower()]}'; openLCA's global parameters "
-                                   "share one name space", dataset=db, field=name))
-        owners[name.lower()] = db
-    if clashes:
-        raise InputError(clashes)
-    global_values = evaluate_all({n: f if f else a for _, n, f, a, _ in proj.db_params})
+        owner.setdefault(name.lower(), db)
+    db_values = {db: evaluate_all({n: f if f else a for d, n, f, a, _ in proj.db_params
+                                   if d == db}) for db in databases}
+    scoped: dict[str, dict] = {}  # database -> {name: (formula, amount, data)}
     for db, name, formula, amount, data in proj.db_params:
-        entities.append(_parameter(o.ParameterScope.GLOBAL_SCOPE, uid("parameter", db, name),
-                                   name, formula, global_values[name], data, source_ref))
+        if owner[name.lower()] == db:
+            entities.append(_parameter(o.ParameterScope.GLOBAL_SCOPE,
+                                       uid("parameter", db, name), name, formula,
+                                       db_values[db][name], data, source_ref))
+        else:
+            scoped.setdefault(db, {})[name] = (formula, amount, data)
 
     # elementary flows
     flow_refs: dict[tuple, tuple] = {}  # key -> (flow ref, property ref, unit ref, is_input)
@@ -461,8 +467,8 @@ def export_olca(database: str, path: str | Path, *, methods: Iterable[tuple] = (
     for key, node in proj.nodes.items():
         if node["type"] not in PROCESS_TYPES:
             continue
-        entities.append(_process(key, node, proj, flow_refs, process_refs, global_values,
-                                 location_ref, source_ref))
+        entities.append(_process(key, node, proj, flow_refs, process_refs, db_values[key[0]],
+                                 scoped.get(key[0], {}), location_ref, source_ref))
 
     if methods:
         entities += _methods(list(methods), flow_refs, units)
@@ -514,14 +520,27 @@ def _parameter(scope, pid: str, name: str, formula: str | None, value: float, da
                        description="; ".join(notes) or None)
 
 
-def _process(key, node, proj: _Project, flow_refs, process_refs, global_values,
-             location_ref, source_ref):
+def _process(key, node, proj: _Project, flow_refs, process_refs, db_values: dict,
+             scoped: dict, location_ref, source_ref):
+    """The olca Process of activity ``key``: its exchanges, its activity parameters and
+    the ``scoped`` database parameters (not global: their name is taken) that it reads."""
     import olca_schema as o
 
-    from lca.formula import evaluate_all
+    from lca.formula import Formula, evaluate_all
 
-    params = proj.act_params.get(key, [])
-    local = evaluate_all({n: f if f else a for n, f, a, _ in params}, global_values)
+    params = list(proj.act_params.get(key, []))
+    own = {p[0] for p in params}
+    todo = [n for f in [e.get("formula") for e in proj.exchanges[key]] + [p[1] for p in params]
+            if f for n in Formula(f).names]
+    needed: set[str] = set()
+    while todo:  # the scoped parameters read, directly or through other scoped ones
+        name = todo.pop()
+        if name in scoped and name not in own and name not in needed:
+            needed.add(name)
+            if scoped[name][0]:
+                todo.extend(Formula(scoped[name][0]).names)
+    params += [(n, *scoped[n]) for n in sorted(needed)]
+    local = evaluate_all({n: f if f else a for n, f, a, _ in params}, db_values)
     parameters = [_parameter(o.ParameterScope.PROCESS_SCOPE, uid("parameter", *key, n), n, f,
                              local[n], d, source_ref) for n, f, a, d in params]
     used = {node.get("source")} | {p[3].get("source") for p in params}
