@@ -353,7 +353,7 @@ class PreparedService:
                 return export_service(database, out)
 
 
-#: Export formats: name -> the file suffix chosen when none is given.
+#: Export formats: name -> the suffix of --out that selects it when no format is given.
 EXPORT_FORMATS = {"excel": ".xlsx", "olca": ".zip"}
 
 
