@@ -258,12 +258,14 @@ def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None,
 
 
 def export(service: str | os.PathLike, out: str | os.PathLike, *,
-           data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Write the service's database(s) in bw2io's Excel format: the service database to
-    ``out`` and its companion inputs database, when it has one, to ``<stem>-inputs.xlsx``.
-    Re-import with :func:`lca.bw.export.import_excel` into a project set up by
-    :func:`setup`."""
-    return prepare(service, data_dir=data_dir).export(out)
+           data_dir: str | os.PathLike | None = None, format: str | None = None) -> list[Path]:
+    """Write the service's database(s): ``format="excel"`` (default for .xlsx) in bw2io's
+    Excel format, the service database to ``out`` and its companion inputs database, when it
+    has one, to ``<stem>-inputs.xlsx`` (re-import with :func:`lca.bw.export.import_excel`
+    into a project set up by :func:`setup`); ``format="olca"`` (default for .zip) as one
+    openLCA JSON-LD zip holding the service, its whole background and the LCIA methods
+    (:mod:`lca.bw.olca`)."""
+    return prepare(service, data_dir=data_dir).export(out, format=format)
 
 
 def clear_cache(data_dir: str | os.PathLike | None = None) -> int:

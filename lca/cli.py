@@ -270,13 +270,16 @@ def report(
 def export(
     service: Path = typer.Argument(..., help="Service file (YAML)."),
     out: Path = typer.Option(..., "--out", "-o", help="Workbook (.xlsx) in bw2io's Excel "
-                             "format."),
+                             "format, or openLCA JSON-LD zip (.zip)."),
+    format: Optional[str] = typer.Option(None, "--format", help="excel or olca (default: "
+                                         "from the suffix of --out, .xlsx or .zip)."),
 ) -> None:
     """Export the service's Brightway database(s) in bw2io's Excel format (re-importable
-    with bw2io.ExcelImporter into a project with the genai-lca background)."""
+    with bw2io.ExcelImporter into a project with the genai-lca background), or, with
+    --format olca, the service and its whole background as an openLCA JSON-LD zip."""
     from lca.api import export as do_export
 
-    for path in do_export(service, out, data_dir=_STATE["data_dir"]):
+    for path in do_export(service, out, data_dir=_STATE["data_dir"], format=format):
         log.info("wrote %s", path)
 
 

@@ -372,18 +372,47 @@ class PreparedService:
 
         return self._cached("graph", (), compute)
 
-    def export(self, out: str | os.PathLike) -> list[Path]:
-        """The service's database(s) in bw2io's Excel format: the service to ``out``, its
-        companion inputs database, when it has one, to ``<stem>-inputs.xlsx``."""
-        from lca.bw.export import export_service
+    def export(self, out: str | os.PathLike, format: str | None = None) -> list[Path]:
+        """The service's database(s) in bw2io's Excel format (``format="excel"``): the
+        service to ``out``, its companion inputs database, when it has one, to
+        ``<stem>-inputs.xlsx``; or (``format="olca"``) the service with its whole background
+        as one openLCA JSON-LD zip (:mod:`lca.bw.olca`). ``format=None``: from the suffix."""
         from lca.bw.project import lock, use_project
-        from lca.outputs import check_output, writing
+        from lca.outputs import check_output, write_file, writing
 
-        out = check_output(out, {".xlsx": "bw2io Excel workbook"})
+        format = export_format(out, format)
+        if format == "olca":
+            out = check_output(out, {".zip": "openLCA JSON-LD zip"})
+        else:
+            out = check_output(out, {".xlsx": "bw2io Excel workbook"})
         with lock(self.data_dir, f"export {self.path.name}"), use_project():
             database = self._write().service.database
+            if format == "olca":
+                from lca.bw.olca import export_olca
+                from lca.data.files import method_names
+
+                methods = [s["name"] for s in method_names().values()]
+                write_file(out, lambda target: export_olca(database, target, methods=methods))
+                return [out]
+            from lca.bw.export import export_service
+
             with writing(out):
                 return export_service(database, out)
+
+
+#: Export formats: name -> the suffix of --out that selects it when no format is given.
+EXPORT_FORMATS = {"excel": ".xlsx", "olca": ".zip"}
+
+
+def export_format(out: str | os.PathLike, format: str | None) -> str:
+    """``format`` checked, or the format of ``out``'s suffix (.xlsx: excel, .zip: olca)."""
+    if format is None:
+        by_suffix = {v: k for k, v in EXPORT_FORMATS.items()}
+        return by_suffix.get(Path(out).suffix.lower(), "excel")
+    if format not in EXPORT_FORMATS:
+        raise InputError(Problem(f"unknown export format '{format}'; use one of "
+                                 f"{', '.join(EXPORT_FORMATS)}", field="--format"))
+    return format
 
 
 # ---------------------------------------------------------------------- checks
