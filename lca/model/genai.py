@@ -508,7 +508,8 @@ def _stated(b: _Builder, acts: list[Activity], root: list[Exchange]) -> list[Act
                     math.isfinite(got) and got >= 0):
                 b.problems.append(Problem(
                     f"a stated footprint must be a finite number >= 0; the formula "
-                    f"'{value.formula}' gives {got:g}", file=b.path, dataset=term.id,
+                    f"'{value.formula}' gives {got / S.indicator_factor(key, value.unit):g} "
+                    f"{value.unit}", file=b.path, dataset=term.id,
                     field=f"model.stated_impacts.{i}.values.{key}.formula"))
     return acts
 
