@@ -191,6 +191,17 @@ def test_monte_carlo_varies_a_stated_value_within_its_distribution(project, tmp_
     assert np.unique(scarcity).size == 1  # a value without distribution stays put
 
 
+def test_a_sweep_reaches_a_stated_value_by_its_parameter(project):
+    from lca.analysis.sweep import SweepSpec, sweep
+    from lca.api import compile
+
+    model = compile(EXAMPLE, data_dir=project)
+    table = sweep(model, SweepSpec("stated_gemini_median_text_prompt_climate_change",
+                                   1e-5, 5e-5, points=3))
+    total = table[(table.indicator == "climate_change") & (table.stage == "total")]
+    assert total.score.tolist() == pytest.approx([1e-5, 3e-5, 5e-5], rel=1e-6)
+
+
 BAD = "        climate_change: {amount: 0.03, unit: g CO2e}\n"
 
 
