@@ -170,6 +170,31 @@ def test_per_image_and_formula_values(project, tmp_path):
         "value_unit": "kilogram CO2-Eq"}
 
 
+def test_a_term_per_training_campaign_is_linked_from_the_campaign(project, tmp_path):
+    from lca.api import assess
+
+    training = ROOT / "inventories" / "services" / "training-405b-h100.yaml"
+    sources = EXAMPLE.read_text().split("sources:\n")[1].split("model:\n")[0]
+    text = training.read_text().replace("id: training-405b-h100", "id: stated-campaign")
+    text = text.replace("model:\n", "sources:\n" + sources + "model:\n", 1).replace(
+        "\nparameters:\n", """
+  stated_impacts:
+    - {id: data-pipeline, stage: training, per: training, source: elsworth-2025-gemini-prompt,
+       values: {climate_change: {amount: 12.5, unit: t CO2e}}}
+parameters:
+""", 1)
+    path = tmp_path / "stated-campaign.yaml"
+    path.write_text(text)
+    reference, result = assess(training, data_dir=project), assess(path, data_dir=project,
+                                                                     cache=False)
+    ref, ind = reference.indicators["climate_change"], result.indicators["climate_change"]
+    assert ind.by_activity["stated-data-pipeline"] == stored(12.5e3)  # whole campaign, in kg
+    assert ind.by_stage["training"] - ref.by_stage["training"] == pytest.approx(12.5e3,
+                                                                                rel=1e-9)
+    warning = next(w for w in result.warnings if w["code"] == "stated-adds-to-modelled-stage")
+    assert "switch that off (remove 'training')" in warning["message"]
+
+
 def test_monte_carlo_varies_a_stated_value_within_its_distribution(project, tmp_path):
     from lca.api import uncertainty
 

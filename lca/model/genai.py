@@ -463,39 +463,17 @@ def _stated(b: _Builder, acts: list[Activity], root: list[Exchange]) -> list[Act
     spec, acts = b.spec, list(acts)
     modelled = _modelled_stages(spec)
     for i, term in enumerate(spec.stated_impacts):
-        where = {"file": b.path, "dataset": term.id}
-        exchanges = []
-        for key, value in term.values.items():
-            exchanges.append(_stated_exchange(b, term, key, value, i))
-        code = S.activity_code(term.id)
-        unit = {"request": "request", "image": "image"}.get(term.per, "unit")
-        campaign = term.per.replace("-", "_") if term.per in (N.TRAINING, N.FINE_TUNING) else None
-        if campaign and getattr(spec, campaign) is None:
-            b.problems.append(Problem(
-                f"'per: {term.per}' needs a modelled '{campaign}' campaign in this service; "
-                "state the figure per request instead", **where,
-                field=f"model.stated_impacts.{i}.per"))
-        elif campaign:
-            acts = [a.model_copy(update={"exchanges": a.exchanges + [
-                Exchange(input=code, amount=1, unit="unit")]}) if a.code == campaign else a
-                for a in acts]
-        elif spec.inference is None and (spec.training or spec.fine_tuning):
-            b.problems.append(Problem(
-                f"'per: {term.per}' needs an inference stage; a training-only service states "
-                "its figures per campaign ('per: training' or 'per: fine-tuning')", **where,
-                field=f"model.stated_impacts.{i}.per"))
-        elif term.per == "image":
-            b.need("images_per_request", f"stated term '{term.id}' per image")
-            root.append(Exchange(input=code, formula="images_per_request", unit="image"))
-        else:
-            root.append(Exchange(input=code, amount=1, unit="request"))
+        exchanges = [_stated_exchange(b, term, key, value, i)
+                     for key, value in term.values.items()]
+        acts = _link_stated(b, term, i, acts, root)
         if term.stage in modelled:
             b.warnings.append({"code": "stated-adds-to-modelled-stage", "message":
                                f"stated term '{term.id}' is added to the modelled "
                                f"{term.stage} stage; if it stands for the modelled part, "
                                f"switch that off ({modelled[term.stage]})"})
         acts.append(Activity(
-            code=code, name=term.name or f"{term.id}, stated by the provider", unit=unit,
+            code=S.activity_code(term.id), name=term.name or f"{term.id}, stated by the provider",
+            unit={"request": "request", "image": "image"}.get(term.per, "unit"),
             stage=term.stage, substage="stated", source=term.source,
             comment="stated by the provider, pre-characterised"
                     + (f": {term.comment}" if term.comment else ""),
@@ -511,6 +489,36 @@ def _stated(b: _Builder, acts: list[Activity], root: list[Exchange]) -> list[Act
                     f"'{value.formula}' gives {got / S.indicator_factor(key, value.unit):g} "
                     f"{value.unit}", file=b.path, dataset=term.id,
                     field=f"model.stated_impacts.{i}.values.{key}.formula"))
+    return acts
+
+
+def _link_stated(b: _Builder, term, index: int, acts: list[Activity],
+                 root: list[Exchange]) -> list[Activity]:
+    """Link stated term ``term`` per its ``per``: from the root (per request, amount 1; per
+    image, ``images_per_request``) or from a modelled campaign's activity (per campaign,
+    amount 1, then amortised with the campaign); returns ``acts``, a campaign updated."""
+    from lca.data.stated import activity_code
+
+    spec, code = b.spec, activity_code(term.id)
+    where = {"file": b.path, "dataset": term.id, "field": f"model.stated_impacts.{index}.per"}
+    campaign = term.per.replace("-", "_") if term.per in (N.TRAINING, N.FINE_TUNING) else None
+    if campaign and getattr(spec, campaign) is None:
+        b.problems.append(Problem(f"'per: {term.per}' needs a modelled '{campaign}' campaign "
+                                  "in this service; state the figure per request instead",
+                                  **where))
+    elif campaign:
+        link = Exchange(input=code, amount=1, unit="unit")
+        return [a.model_copy(update={"exchanges": a.exchanges + [link]})
+                if a.code == campaign else a for a in acts]
+    elif spec.inference is None and (spec.training or spec.fine_tuning):
+        b.problems.append(Problem(f"'per: {term.per}' needs an inference stage; a "
+                                  "training-only service states its figures per campaign "
+                                  "('per: training' or 'per: fine-tuning')", **where))
+    elif term.per == "image":
+        b.need("images_per_request", f"stated term '{term.id}' per image")
+        root.append(Exchange(input=code, formula="images_per_request", unit="image"))
+    else:
+        root.append(Exchange(input=code, amount=1, unit="request"))
     return acts
 
 
