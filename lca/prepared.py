@@ -495,6 +495,8 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
         provenance["embodied_hardware"] = hw
     if w.prospective is not None:
         provenance["prospective"] = w.prospective
+    if svc.model is not None and svc.model.stated_impacts:
+        provenance["stated_impacts"] = _stated_impacts(svc.model.stated_impacts, values)
     indicators = {k: Indicator(k, s["label"], s["name"], s["unit"], sol.totals[k],
                                sol.by_stage[k], {key[1]: v for key, v in sol.by_activity[k].items()})
                   for k, s in specs.items()}
@@ -564,6 +566,8 @@ def _allocation(svc) -> dict:
     """The allocation rules in force, for the provenance block."""
     if svc.model is None:
         return {"rule": "as written in the service file's activities"}
+    if not (svc.model.inference or svc.model.training or svc.model.fine_tuning):
+        return {"rule": "as stated by the provider (model.stated_impacts); nothing modelled"}
     b = svc.model.boundary
     return {
         "embodied_hardware": "time share: GPU-hours / (lifetime x 8760 x utilisation); "
@@ -576,8 +580,26 @@ def _allocation(svc) -> dict:
         "datacenter_infrastructure": "IT power share: IT kWh / (1000 x 8760 x load factor) "
                                      "MW-year" if b.datacenter_infrastructure else "excluded",
         "boundary": b.model_dump(),
-        "electricity": svc.model.electricity.model_dump(),
+        "electricity": svc.model.electricity.model_dump() if svc.model.electricity else None,
     }
+
+
+def _stated_impacts(terms, values: dict) -> list[dict]:
+    """The stated terms (issue 15) for the provenance block: id, stage, per, source and each
+    value as the file states it and in the indicator's unit (the parameter's value)."""
+    from lca.data.stated import indicators, parameter_name
+
+    out = []
+    for t in terms:
+        stated = {}
+        for key, v in t.values.items():
+            entry = {"amount": v.amount} if v.amount is not None else {"formula": v.formula}
+            stated[key] = {**entry, "unit": v.unit,
+                           "value": float(values[parameter_name(t.id, key)]),
+                           "value_unit": indicators()[key].unit}
+        out.append({"id": t.id, "stage": t.stage, "per": t.per, "source": t.source,
+                    "values": stated})
+    return out
 
 
 def _embodied_hardware(svc) -> dict | None:

@@ -1040,6 +1040,119 @@ fig'''),
   measurements: a roofline service carries their ranges, above, so its Monte Carlo and
   Sobol analyses (notebook 03) sample them.'''),
 ]
+# --------------------------------------------------------------------------- 07
+YOUR_OWN_DATA = [
+    ("md", """\
+# 07 - Your own data: sources and stated figures
+
+An analyst's numbers rarely all come from the package. This notebook shows two ways to bring
+your own evidence into a service file without touching the installed package:
+
+1. **`sources:`**: declare your own bibliography entries (a measurement log, a report, a
+   contract) in the file and cite them like the package's.
+2. **`stated_impacts:`**: take a provider's published per-prompt (per-image, per-campaign)
+   figures as they are, on their lifecycle stage, labelled as pre-characterised data, alone
+   or added to a modelled service."""),
+    ("md", SETUP_NOTE),
+    ("code", SETUP + """
+
+import tempfile
+
+import yaml
+
+from lca.errors import InputError
+
+WORK = Path(tempfile.mkdtemp(prefix="genai-lca-07-"))
+REFERENCE = SERVICES / "chat-8b-h200.yaml"
+GEMINI = ROOT / "inventories" / "examples" / "google-gemini-prompt-2025.yaml\""""),
+    ("md", """\
+## 1. Cite your own sources
+
+A `sources:` section takes the fields of `inventories/SOURCES/*.yaml`: `id`, `citation`,
+`year`, `licence`, `kind` (literature, dataset, package, vendor, assumption or
+measurement), and optionally `url` and `notes`. Here the reference 8B service gets its
+demand from a (fictitious) request log of the operator's own."""),
+    ("code", """\
+service = yaml.safe_load(REFERENCE.read_text())
+service["service"]["id"] = "chat-8b-own-log"
+service["sources"] = [{
+    "id": "acme-request-log-2026", "kind": "measurement", "year": 2026,
+    "citation": "ACME Corp., request log of the chat service, Jan-Oct 2026 (internal)",
+    "licence": "proprietary, shared with the auditor", "notes": "mean of 300 days"}]
+for p in service["parameters"]:
+    if p["name"] == "requests_per_day":
+        p.update(amount=8.0e5, source="acme-request-log-2026")
+own = WORK / "chat-8b-own-log.yaml"
+own.write_text(yaml.safe_dump(service, sort_keys=False))
+
+sources = pd.DataFrame(api.contributions(own).sources)
+sources[["id", "kind", "year", "uses", "citation"]]"""),
+    ("md", """\
+The local entry is listed next to the package's, with the number of parameters and
+exchanges citing it; the workbook (`assess --out results.xlsx`, sheet `sources`) and the
+HTML report list it too. A local id may not shadow a package id: the file below reuses the
+id of the package's Llama 3 model card, and is refused before anything is written."""),
+    ("code", """\
+service["sources"][0]["id"] = "meta-llama3-8b-model-card-2024"
+bad = WORK / "chat-8b-shadow.yaml"
+bad.write_text(yaml.safe_dump(service, sort_keys=False))
+try:
+    api.assess(bad)
+except InputError as exc:
+    print(exc)"""),
+    ("md", """\
+## 2. State a provider's figures
+
+Google published the footprint of the median Gemini Apps text prompt (Elsworth et al.
+2025). `inventories/examples/google-gemini-prompt-2025.yaml` states it as one term of the
+inference stage, in the units of the paper (g CO2e, mL); genai-lca converts them to the
+indicators' units and writes them on the pre-characterised flows. Its `model:` block is
+only this:"""),
+    ("code", """\
+print(yaml.safe_dump(yaml.safe_load(GEMINI.read_text())["model"], sort_keys=False))"""),
+    ("code", """\
+gemini = api.assess(GEMINI)
+pd.DataFrame({k: {"total": i.total, "unit": i.unit} for k, i in gemini.indicators.items()}).T"""),
+    ("md", """\
+The provenance block lists every stated term, as stated and in the indicator's unit, and
+the contributions say how much of each indicator rests on pre-characterised data: all of
+it, here. The flow chart hatches the pre-characterised flow."""),
+    ("code", """\
+pd.DataFrame([{"term": t["id"], "stage": t["stage"], "indicator": k, **v}
+              for t in gemini.provenance["stated_impacts"] for k, v in t["values"].items()])"""),
+    ("code", """\
+gemini_contrib = api.contributions(GEMINI)
+print(gemini_contrib.precharacterised_share)
+plots.flow_contributions_figure(gemini_contrib, "climate_change")"""),
+    ("md", """\
+## 3. Add a stated term to a modelled service
+
+A stated term may sit next to the model: below, a vendor's hardware footprint per request
+is added to the reference 8B service's manufacture stage. The term is **added**; the
+warning `stated-adds-to-modelled-stage` says so, and names the switch to turn off if the
+stated figure stands for the modelled part (`boundary.embodied: false`). Each value becomes
+a parameter (`stated_<id>_<indicator>`) that Monte Carlo, sensitivity and sweeps reach."""),
+    ("code", """\
+mixed = yaml.safe_load(REFERENCE.read_text())
+mixed["service"]["id"] = "chat-8b-stated-hardware"
+mixed["sources"] = yaml.safe_load(GEMINI.read_text())["sources"]
+mixed["model"]["stated_impacts"] = [{
+    "id": "vendor-hardware", "stage": "manufacture", "source": "elsworth-2025-gemini-prompt",
+    "name": "hardware share per request, stated (illustrative figure)",
+    "values": {"climate_change": {"amount": 0.01, "unit": "g CO2e",
+                                  "uncertainty": {"type": "lognormal", "gsd": 1.5}}}}]
+path = WORK / "chat-8b-stated-hardware.yaml"
+path.write_text(yaml.safe_dump(mixed, sort_keys=False))
+
+reference, stated = api.assess(REFERENCE), api.assess(path)
+print([w["message"] for w in stated.warnings if w["code"] == "stated-adds-to-modelled-stage"])
+manufacture = {r.service: r.indicators["climate_change"].by_stage["manufacture"]
+               for r in (reference, stated)}
+manufacture"""),
+    ("code", """\
+plots.stage_contributions_figure([reference, stated])"""),
+]
+
 
 NOTEBOOKS = {
     "01-quickstart": QUICKSTART,
@@ -1048,6 +1161,7 @@ NOTEBOOKS = {
     "04-compare-services": COMPARE,
     "05-prospective": PROSPECTIVE,
     "06-inference-energy": INFERENCE,
+    "07-your-own-data": YOUR_OWN_DATA,
 }
 
 

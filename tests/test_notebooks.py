@@ -44,6 +44,9 @@ CHECKS = {
                            '"climate": result.indicators["climate_change"].total, '
                            '"sweep": [spec.parameter, spec.low, spec.high], '
                            '"inference": climate["inference"].tolist()}',
+    "07-your-own-data": '{"sources": sources["id"].tolist(), "gemini": {k: i.total for k, i '
+                        'in gemini.indicators.items()}, "share": '
+                        'gemini_contrib.precharacterised_share, "manufacture": manufacture}',
 }
 
 
@@ -163,6 +166,22 @@ def _check_inference_energy(values: dict) -> None:
     assert inference[0] > 10 * inference[-1]
 
 
+def _check_your_own_data(values: dict) -> None:
+    """Notebook 07: the local source is listed; Google's stated figures come back as stored
+    (single precision), wholly pre-characterised; the stated hardware term adds its value
+    to the modelled manufacture stage (issue 15)."""
+    import numpy as np
+
+    assert "acme-request-log-2026" in values["sources"]
+    assert "meta-llama3-8b-model-card-2024" in values["sources"]
+    assert values["gemini"]["climate_change"] == float(np.float32(3e-5))
+    assert values["gemini"]["water_consumption"] == float(np.float32(2.6e-7))
+    assert values["share"]["climate_change"] == 1.0
+    added = values["manufacture"]["chat-8b-stated-hardware"] - \
+        values["manufacture"]["chat-8b-h200"]
+    assert added == pytest.approx(float(np.float32(1e-5)), rel=1e-9)
+
+
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_dir):
     nb, values, seconds = _run(name)
@@ -198,6 +217,8 @@ def test_notebook_runs_shows_figures_and_prints_the_library_numbers(name, data_d
         assert values["future"] == "chat-70b-h100-ssp245-2035-k2.6"
     elif name == "06-inference-energy":
         _check_inference_energy(values)
+    elif name == "07-your-own-data":
+        _check_your_own_data(values)
 
 
 def test_committed_notebooks_are_what_the_build_script_writes():

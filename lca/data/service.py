@@ -19,6 +19,7 @@ parameters) of one of the service's activities.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lca.data import names, parse_yaml, read_text
 from lca.data.inventory import _schema_problem
 from lca.data.links import Link
-from lca.data.schema import Activity, InventoryFile, Number, Parameter
+from lca.data.schema import Activity, InventoryFile, Number, Parameter, Uncertainty
 from lca.data.sources import Source
-from lca.errors import InputError, Problem
+from lca.errors import InputError, Problem, UnitError
 
 SERVICE_FORMAT = "genai-lca/service@1"
 DATABASE_PREFIX = names.SERVICE_DB_PREFIX
@@ -193,14 +194,125 @@ class Allocation(_Spec):
     training: Literal["requests", "tokens", "share"] = "requests"
 
 
+class StatedValue(_Spec):
+    """One indicator's value of a stated term: ``amount`` (a number >= 0) or ``formula``
+    (over the service's parameters, checked >= 0 once evaluated), in ``unit`` (converted to
+    the indicator's unit: "g CO2e", "mL", "mg Sb-eq"; lca.data.stated.indicator_factor)."""
+
+    amount: Number | None = None
+    formula: str | None = None
+    unit: str
+    uncertainty: Uncertainty | None = None
+    comment: str | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def amount_is_a_footprint(cls, v: float | None) -> float | None:
+        if v is not None and not (math.isfinite(v) and v >= 0):
+            raise ValueError(f"a stated footprint must be a finite number >= 0; got {v}")
+        return v
+
+    @field_validator("formula", mode="before")
+    @classmethod
+    def formula_is_text(cls, v):
+        return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @model_validator(mode="after")
+    def amount_or_formula(self):
+        if (self.amount is None) == (self.formula is None):
+            raise ValueError("give exactly one of 'amount' (a number) or 'formula'")
+        return self
+
+    @model_validator(mode="after")
+    def distribution_draws_no_negative_footprint(self):
+        u = self.uncertainty
+        if u is not None and (u.type == "normal" or u.minimum is not None and u.minimum < 0):
+            raise ValueError(f"a {u.type} distribution here draws negative footprints; use "
+                             "lognormal, or uniform/triangular with minimum >= 0")
+        return self
+
+
+class StatedImpact(_Spec):
+    """A footprint a provider publishes in aggregate (issue 15), e.g. Google's hardware
+    share per prompt. It becomes one activity ``stated-<id>`` of ``stage`` with one
+    pre-characterised exchange per indicator value (so results count it in the
+    pre-characterised share), linked from the root per ``per`` (lca.data.stated.PER:
+    ``request``, ``image``, or a ``training`` / ``fine-tuning`` campaign as a whole)."""
+
+    id: str
+    name: str | None = None
+    stage: str
+    per: str = "request"
+    values: dict[str, StatedValue]
+    source: str
+    comment: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def id_is_slug(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", v):
+            raise ValueError(f"stated term id '{v}' must use lower-case letters, digits and '-'")
+        return v
+
+    @field_validator("stage")
+    @classmethod
+    def stage_is_a_lifecycle_stage(cls, v: str) -> str:
+        from lca.data.stated import STAGES
+
+        if v not in STAGES:
+            raise ValueError(f"unknown stage '{v}'; allowed: {', '.join(STAGES)}")
+        return v
+
+    @field_validator("per")
+    @classmethod
+    def per_is_known(cls, v: str) -> str:
+        from lca.data.stated import PER
+
+        if v not in PER:
+            raise ValueError(f"'per' must be one of {', '.join(PER)}; got '{v}'")
+        return v
+
+    @field_validator("values")
+    @classmethod
+    def values_are_given(cls, v: dict[str, StatedValue]):
+        if not v:
+            raise ValueError("give at least one indicator value, e.g. climate_change")
+        return v
+
+    def problems(self, path: str, index: int) -> list[Problem]:
+        """Indicator keys not in methods.yaml and units of another quantity, each named by
+        its field (checked after the shape, as they need the indicator table)."""
+        from lca.data.stated import indicator_factor, indicators
+
+        known, out = indicators(), []
+        where = f"model.stated_impacts.{index}.values"
+        for key, value in self.values.items():
+            if key not in known:
+                out.append(Problem(f"unknown indicator '{key}'; allowed: {', '.join(known)}",
+                                   file=path, dataset=self.id, field=f"{where}.{key}"))
+                continue
+            try:
+                indicator_factor(key, value.unit)
+            except UnitError as exc:
+                out.append(Problem(str(exc), file=path, dataset=self.id,
+                                   field=f"{where}.{key}.unit"))
+        return out
+
+
 class ServiceModel(_Spec):
-    hardware: Hardware
-    electricity: Electricity
+    """What the model computes (training, fine-tuning, inference on ``hardware`` powered by
+    ``electricity``) and what a provider states (``stated_impacts``, added to the modelled
+    stages). A service of stated impacts alone names no hardware or electricity."""
+
+    hardware: Hardware | None = None
+    electricity: Electricity | None = None
     boundary: Boundary = Boundary()
     allocation: Allocation = Allocation()
     training: Campaign | None = None
     fine_tuning: Campaign | None = None
     inference: Inference | None = None
+    #: Footprints stated by a provider (issue 15): alone, or added to the modelled stages.
+    stated_impacts: list[StatedImpact] = Field(default_factory=list)
     inputs: list[LinkedInput] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -213,9 +325,26 @@ class ServiceModel(_Spec):
 
     @model_validator(mode="after")
     def does_something(self):
-        if not (self.training or self.fine_tuning or self.inference):
-            raise ValueError("give at least one of 'training', 'fine_tuning', 'inference'")
+        modelled = self.training or self.fine_tuning or self.inference
+        if not (modelled or self.stated_impacts):
+            raise ValueError("give at least one of 'training', 'fine_tuning', 'inference', "
+                             "'stated_impacts'")
+        if modelled:
+            missing = [k for k in ("hardware", "electricity") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"give {' and '.join(repr(k) for k in missing)}: the "
+                                 "modelled stages need them (only a service of stated "
+                                 "impacts alone may leave them out)")
         return self
+
+    @field_validator("stated_impacts")
+    @classmethod
+    def stated_ids_are_unique(cls, terms: list[StatedImpact]):
+        ids = [t.id for t in terms]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"stated term id(s) given more than once: {', '.join(twice)}")
+        return terms
 
 
 class ServiceFile(BaseModel):
@@ -280,7 +409,12 @@ def load_service(path: str | Path) -> Service:
     try:
         svc = ServiceFile.model_validate(raw)
     except ValidationError as exc:
-        raise InputError([_schema_problem(path, raw, e) for e in exc.errors()]) from None
+        raise InputError([_stated_dataset(_schema_problem(path, raw, e), raw, e)
+                          for e in exc.errors()]) from None
+    stated = [p for i, t in enumerate(svc.model.stated_impacts if svc.model else ())
+              for p in t.problems(str(path), i)]
+    if stated:
+        raise InputError(stated)
     codes = {a.code for a in svc.activities}
     bad = [fu for fu in svc.functional_units if svc.model is None and fu.activity not in codes]
     if bad:
@@ -290,6 +424,19 @@ def load_service(path: str | Path) -> Service:
                           for fu in bad])
     digest = hashlib.sha256(text.encode()).hexdigest()
     return Service(svc, str(path), digest)
+
+
+def _stated_dataset(problem: Problem, raw: dict, err: dict) -> Problem:
+    """A problem in ``model.stated_impacts[i]`` names the term's id as its dataset."""
+    loc = list(err["loc"])
+    if loc[:2] != ["model", "stated_impacts"] or len(loc) < 3 or not isinstance(loc[2], int):
+        return problem
+    terms = (raw.get("model") or {}).get("stated_impacts")
+    term = terms[loc[2]] if isinstance(terms, list) and loc[2] < len(terms) else None
+    ident = term.get("id") if isinstance(term, dict) else None
+    return Problem(problem.message, file=problem.file,
+                   dataset=str(ident) if ident else f"stated term #{loc[2] + 1}",
+                   field=problem.field)
 
 
 @dataclass

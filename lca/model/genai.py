@@ -446,12 +446,15 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
              path: str) -> Generated:
     """Activities, parameters and functional units of a service described by ``spec``."""
     b = _Builder(db, spec, kind, params, known, path)
-    b.check_records()
+    modelled = bool(spec.training or spec.fine_tuning or spec.inference)
+    if modelled:  # a service of stated impacts alone names no hardware, site or grid
+        b.check_records()
     b.check_units()
-    b.site_defaults()
+    if modelled:
+        b.site_defaults()
     acts: list[Activity] = []
     root: list[Exchange] = []
-    dc_infra = _infrastructure(b)
+    dc_infra = _infrastructure(b) if modelled else None
     if dc_infra:
         acts.append(dc_infra)
     for campaign, prefix in ((spec.training, "training"), (spec.fine_tuning, "fine_tuning")):
@@ -462,11 +465,16 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
     if spec.inference is not None:
         acts += _inference(b, spec.inference, dc_infra is not None, root)
         fus = _inference_units(kind, {p.name for p in params})
-    else:
+    elif modelled:
         fus = [{"id": "whole-training", "name": "the whole training campaign", "unit": "campaign",
                 "activity": "training" if spec.training else "fine_tuning", "amount": "1"}]
+    else:
+        fus = _stated_units(kind, {p.name for p in params})
+    if spec.stated_impacts:
+        acts = _stated(b, acts, root)
     if root:
-        acts.insert(0, Activity(code="request", name="one request, training amortised",
+        acts.insert(0, Activity(code="request", name="one request, training amortised"
+                                if modelled else "one request, as stated by the provider",
                                 unit="request", stage=N.SERVICE, source=MODEL_SOURCE,
                                 exchanges=root))
     acts = _linked_inputs(b, acts)
@@ -503,6 +511,133 @@ def _linked_inputs(b: _Builder, acts: list[Activity]) -> list[Activity]:
         out += [act.model_copy(update={"exchanges": list(act.exchanges) + [
             Exchange(input=sub.code, amount=1, unit=act.unit)]}), sub]
     return out
+
+
+def _stated(b: _Builder, acts: list[Activity], root: list[Exchange]) -> list[Activity]:
+    """The stated terms (issue 15): each one activity ``stated-<id>`` of its stage with one
+    exchange per indicator on the indicator's pre-characterised flow, its amount a service
+    parameter (:func:`lca.data.stated.parameter_name`, in the flow's unit) so Monte Carlo
+    and sweeps reach it. Linked from the root per request (amount 1) or per image
+    (``images_per_request``), or from a campaign as a whole; returns ``acts`` with them."""
+    from lca.data import stated as S
+
+    spec, acts = b.spec, list(acts)
+    modelled = _modelled_stages(spec)
+    for i, term in enumerate(spec.stated_impacts):
+        exchanges = [_stated_exchange(b, term, key, value, i)
+                     for key, value in term.values.items()]
+        acts = _link_stated(b, term, i, acts, root)
+        if term.stage in modelled:
+            b.warnings.append({"code": "stated-adds-to-modelled-stage", "message":
+                               f"stated term '{term.id}' is added to the modelled "
+                               f"{term.stage} stage; if it stands for the modelled part, "
+                               f"switch that off ({modelled[term.stage]})"})
+        acts.append(Activity(
+            code=S.activity_code(term.id), name=term.name or f"{term.id}, stated by the provider",
+            unit={"request": "request", "image": "image"}.get(term.per, "unit"),
+            stage=term.stage, substage="stated", source=term.source,
+            comment="stated by the provider, pre-characterised"
+                    + (f": {term.comment}" if term.comment else ""),
+            properties={"stated_per": term.per}, exchanges=exchanges))
+    values = _values(b.params.values())
+    for i, term in enumerate(spec.stated_impacts):
+        for key, value in term.values.items():
+            got = values.get(S.parameter_name(term.id, key))
+            if value.formula is not None and got is not None and not (
+                    math.isfinite(got) and got >= 0):
+                b.problems.append(Problem(
+                    f"a stated footprint must be a finite number >= 0; the formula "
+                    f"'{value.formula}' gives {got / S.indicator_factor(key, value.unit):g} "
+                    f"{value.unit}", file=b.path, dataset=term.id,
+                    field=f"model.stated_impacts.{i}.values.{key}.formula"))
+    return acts
+
+
+def _link_stated(b: _Builder, term, index: int, acts: list[Activity],
+                 root: list[Exchange]) -> list[Activity]:
+    """Link stated term ``term`` per its ``per``: from the root (per request, amount 1; per
+    image, ``images_per_request``) or from a modelled campaign's activity (per campaign,
+    amount 1, then amortised with the campaign); returns ``acts``, a campaign updated."""
+    from lca.data.stated import activity_code
+
+    spec, code = b.spec, activity_code(term.id)
+    where = {"file": b.path, "dataset": term.id, "field": f"model.stated_impacts.{index}.per"}
+    campaign = term.per.replace("-", "_") if term.per in (N.TRAINING, N.FINE_TUNING) else None
+    if campaign and getattr(spec, campaign) is None:
+        b.problems.append(Problem(f"'per: {term.per}' needs a modelled '{campaign}' campaign "
+                                  "in this service; state the figure per request instead",
+                                  **where))
+    elif campaign:
+        link = Exchange(input=code, amount=1, unit="unit")
+        return [a.model_copy(update={"exchanges": a.exchanges + [link]})
+                if a.code == campaign else a for a in acts]
+    elif spec.inference is None and (spec.training or spec.fine_tuning):
+        b.problems.append(Problem(f"'per: {term.per}' needs an inference stage; a "
+                                  "training-only service states its figures per campaign "
+                                  "('per: training' or 'per: fine-tuning')", **where))
+    elif term.per == "image":
+        b.need("images_per_request", f"stated term '{term.id}' per image")
+        root.append(Exchange(input=code, formula="images_per_request", unit="image"))
+    else:
+        root.append(Exchange(input=code, amount=1, unit="request"))
+    return acts
+
+
+def _stated_exchange(b: _Builder, term, key: str, value, index: int) -> Exchange:
+    """The parameter holding one stated value in its flow's unit, and the exchange on the
+    indicator's pre-characterised flow that reads it."""
+    from lca.data import stated as S
+
+    ind, factor = S.indicators()[key], S.indicator_factor(key, value.unit)
+    name = S.parameter_name(term.id, key)
+    if name in b.params:
+        b.problems.append(Problem(
+            f"parameter '{name}' holds the stated value of term '{term.id}'; give it no other "
+            "value in 'parameters'", file=b.path, dataset=term.id,
+            field=f"model.stated_impacts.{index}.values.{key}"))
+    u = value.uncertainty
+    if u is not None and factor != 1.0:  # lognormal's sigma of ln x does not change
+        u = u.model_copy(update={"minimum": None if u.minimum is None else u.minimum * factor,
+                                 "maximum": None if u.maximum is None else u.maximum * factor})
+    stated = f"{value.amount:g}" if value.amount is not None else f"'{value.formula}'"
+    p = Parameter(
+        name=name, unit=ind.unit, source=term.source, uncertainty=u,
+        amount=None if value.amount is None else value.amount * factor,
+        formula=None if value.formula is None else
+        value.formula if factor == 1.0 else f"({value.formula}) * {factor!r}",
+        comment=f"stated by the provider: {stated} {value.unit} per {term.per}"
+                + (f" ({value.comment})" if value.comment else ""))
+    b.params[name] = p
+    b.added.append(p)
+    return Exchange(input=ind.flow, formula=name, unit=ind.unit, source=term.source,
+                    comment=f"{ind.label}, stated: {stated} {value.unit}")
+
+
+def _modelled_stages(spec: ServiceModel) -> dict[str, str]:
+    """The stages the model computes, each with the switch that turns it off."""
+    out = {}
+    if spec.training:
+        out[N.TRAINING] = "remove 'training'"
+    if spec.fine_tuning:
+        out[N.FINE_TUNING] = "remove 'fine_tuning'"
+    if spec.inference:
+        out[N.INFERENCE] = "remove 'inference' and state every stage"
+    if out and spec.boundary.embodied:
+        out[N.MANUFACTURE] = "boundary.embodied: false"
+        if spec.boundary.end_of_life:
+            out[N.END_OF_LIFE] = "boundary.end_of_life: false"
+    if out and spec.boundary.datacenter_infrastructure:
+        out[N.DATACENTER_INFRASTRUCTURE] = "boundary.datacenter_infrastructure: false"
+    return out
+
+
+def _stated_units(kind: str, params: set[str]) -> list[dict]:
+    """Functional units of a service of stated impacts alone: those of an inference
+    service whose amount needs only the parameters the file gives."""
+    from lca.formula import Formula
+
+    return [fu for fu in _inference_units(kind, params)
+            if Formula(fu["amount"]).names <= params]
 
 
 def _values(params) -> dict[str, float]:

@@ -285,7 +285,7 @@ def service_grid(service) -> tuple[str, str] | None:
     needs for ``service`` (a :class:`~lca.data.service.Service`): its location-based grid;
     None for a stated or market-based factor, or a service without a model: block."""
     model = service.file.model
-    if model is None or model.electricity.basis != "location-based":
+    if model is None or model.electricity is None or model.electricity.basis != "location-based":
         return None
     return (ELECTRICITY_DB, grid_code(model.electricity.location))
 
@@ -323,7 +323,8 @@ def ai_slice_from_assessment(result, service, *, grid_g_per_kwh: float | None = 
 
     data = data or load_scenarios()
     svc = service.file
-    if result.functional_unit.get("unit") != "request" or svc.model is None:
+    if result.functional_unit.get("unit") != "request" or svc.model is None \
+            or svc.model.electricity is None:  # stated impacts alone: no grid to scale
         raise InputError(Problem("the AI slice needs a service with a model: block and an "
                                  "inference stage (functional unit 'request')",
                                  file=service.path, field="--service"))
