@@ -234,6 +234,12 @@ class PreparedService:
         functional unit ``fu`` (:class:`~lca.results.AssessmentResult`)."""
         return self._cached("assess", (fu,), lambda w: _assess(w, fu, self.data_dir), fu)
 
+    def parameter_values(self) -> dict[str, float]:
+        """Every parameter of the service's database (given, defaulted and derived by the
+        model) evaluated at its amount: name -> value in the parameter's unit."""
+        return self._cached("values", (), lambda w: {k: float(v) for k, v in
+                                                     _values(w).items()})
+
     def contributions(self, fu: str | None = None, top: int = 10):
         """Contributions by process and elementary flow (``top`` + rest per indicator),
         pre-characterised share, parameters and sources
