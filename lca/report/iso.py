@@ -292,6 +292,8 @@ def interpretation(data, s, i: int) -> str:
             items.append(f"The most influential parameter on climate change is "
                          f"<code>{e(best['parameter'])}</code> ({col} {h.num(best[col])}); see "
                          f"<a href='#svc{i}-sensitivity'>sensitivity</a>.")
+    elif data.sensitivity_method:
+        items.append("No sensitivity: the service has no uncertain parameters.")
     if s.uncertainty is not None and climate is not None:
         lo, hi = h._interval(s, "climate_change")
         items.append(f"Monte Carlo 95 % interval of climate change: {h.num(lo)} to "
