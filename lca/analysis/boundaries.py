@@ -197,10 +197,10 @@ def idle_share(stage: str, values: dict[str, float]) -> tuple[float, str]:
 def grid_factors(spec, values: dict[str, float], location_from_result: float | None
                  ) -> dict[str, Any]:
     """The location- and market-based factors (kg CO2-eq/kWh) with the reason one is
-    missing. ``spec``: the service's model block (None: written as activities, whose
-    electricity is taken as location-based)."""
-    basis = spec.electricity.basis if spec is not None else "location-based"
-    where = spec.electricity.location if spec is not None else None
+    missing. ``spec``: the service's model block as data (None: written as activities,
+    whose electricity is taken as location-based)."""
+    basis = spec["electricity"]["basis"] if spec is not None else "location-based"
+    where = spec["electricity"]["location"] if spec is not None else None
     location, market, why_loc, why_market = None, None, "", ""
     if basis == "market-based":
         market = location_from_result
@@ -225,7 +225,8 @@ def grid_factors(spec, values: dict[str, float], location_from_result: float | N
 def reconcile(result, values: dict[str, float], spec=None) -> Reconciliation:
     """The boundaries of one assessment (:class:`~lca.results.AssessmentResult`) given the
     service's evaluated parameters (:meth:`lca.prepared.PreparedService.parameter_values`)
-    and its model block ``spec`` (None for a service written as activities)."""
+    and its model block ``spec`` as data (:meth:`lca.prepared.PreparedService.description`;
+    None for a service written as activities)."""
     stages = operational_stages(result.energy_by_stage_kwh)
     climate = result.indicators[CLIMATE]
     facility = sum(result.energy_by_stage_kwh.get(s, 0.0) for s in stages)
@@ -289,7 +290,5 @@ def reconcile(result, values: dict[str, float], spec=None) -> Reconciliation:
 def run(prepared, fu: str | None = None) -> Reconciliation:
     """The boundaries of a :class:`~lca.prepared.PreparedService` for functional unit
     ``fu`` (its assessment and evaluated parameters, both cached)."""
-    from lca.data.service import load_service
-
     result = prepared.assess(fu)
-    return reconcile(result, prepared.parameter_values(), load_service(prepared.path).file.model)
+    return reconcile(result, prepared.parameter_values(), prepared.description()["model"])

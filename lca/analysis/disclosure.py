@@ -132,7 +132,7 @@ def _campaign_items(c: dict) -> list[tuple[str, str, Any, str]]:
 
 def disclose(result, values: dict[str, float], rec: Reconciliation, spec=None) -> Disclosure:
     """The disclosure of one assessment given its evaluated parameters, its boundaries
-    (:func:`lca.analysis.boundaries.reconcile`) and the service's model block."""
+    (:func:`lca.analysis.boundaries.reconcile`) and the service's model block as data."""
     fu = result.functional_unit
     ref = fu.get("reference_flow", {})
     per_request = ref.get("activity", [None, None])[1] == "request" and ref.get("amount")
@@ -199,13 +199,13 @@ def campaign(p: str, values: dict[str, float], grid: dict, spec=None) -> dict | 
         duration, why = None, f"not stated: give {p}_duration_days or {p}_gpus"
     facility = it * pue
     loc, market = grid["location_kg_per_kwh"], grid["market_kg_per_kwh"]
-    hw = spec.hardware if spec is not None else None
+    hw = spec["hardware"] if spec is not None else {}
     return {"campaign": p, "it_kwh": it, "idle_kwh": idle, "pue": pue,
             "idle_note": f"of which idle {idle:.4g} kWh" if idle else "no idle energy given",
             "facility_kwh": facility, "gpu_hours": gpu_hours, "gpus": gpus,
             "duration_days": duration, "duration_note": why,
-            "accelerator": hw.accelerator if hw else None,
-            "datacenter": hw.datacenter if hw else None, "location": grid["location"],
+            "accelerator": hw.get("accelerator"), "datacenter": hw.get("datacenter"),
+            "location": grid["location"],
             "grid_basis": grid["basis"],
             "carbon_location_kg": None if loc is None else facility * loc,
             "carbon_market_kg": None if market is None else facility * market,
@@ -216,8 +216,7 @@ def run(prepared, fu: str | None = None) -> Disclosure:
     """The disclosure of a :class:`~lca.prepared.PreparedService` for functional unit
     ``fu``."""
     from lca.analysis.boundaries import reconcile
-    from lca.data.service import load_service
 
     result, values = prepared.assess(fu), prepared.parameter_values()
-    spec = load_service(prepared.path).file.model
+    spec = prepared.description()["model"]
     return disclose(result, values, reconcile(result, values, spec), spec)

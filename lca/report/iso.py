@@ -60,16 +60,16 @@ def goal_and_scope(s, i: int, fig) -> str:
 def _goal(s, i: int) -> str:
     h, r, spec, v = _h(), s.result, s.spec, s.values
     e = h._esc
-    meta = spec.service if spec is not None else None
-    model = spec.model if spec is not None else None
+    meta = spec["service"] if spec is not None else None
+    model = spec["model"] if spec is not None else None
     labels = ", ".join(ind.label.lower() for ind in r.indicators.values())
-    kind = meta.kind if meta else "service"
+    kind = meta["kind"] if meta else "service"
     what = (f"To quantify the potential environmental impacts ({e(labels)}) of "
             f"<b>{e(r.service_name)}</b>, a {e(kind)} service, per "
             f"{e(r.functional_unit['name'])}, over its life cycle and under the narrower "
             "boundaries published claims use (boundary reconciliation below).")
-    if meta is not None and meta.description:
-        what += f" {e(meta.description)}"
+    if meta is not None and meta.get("description"):
+        what += f" {e(meta['description'])}"
     rows = [["service", f"<code>{e(r.service)}</code> ({e(kind)})"]]
     if "requests_per_day" in v:
         served = v.get("requests_served")
@@ -77,20 +77,20 @@ def _goal(s, i: int) -> str:
                      f"{_value(v, 'deployment_years')} year(s)"
                      + (f" ({h.num(served)} requests served)" if served else "")])
     if model is not None:
-        hw = model.hardware
+        hw = model["hardware"]
         rows.append(["technology", e(", ".join(x for x in (
-            f"accelerator {hw.accelerator}", f"server {hw.server}" if hw.server else "",
-            f"datacentre {hw.datacenter}" if hw.datacenter else "",
-            f"embodied route {hw.embodied}") if x))])
+            f"accelerator {hw['accelerator']}", f"server {hw['server']}" if hw["server"] else "",
+            f"datacentre {hw['datacenter']}" if hw["datacenter"] else "",
+            f"embodied route {hw['embodied']}") if x))])
         parts = []
-        if model.inference is not None:
-            parts.append(f"inference energy model {model.inference.energy_model}"
-                         + (f" ({model.inference.precision})" if model.inference.precision
-                            else ""))
+        inf = model.get("inference")
+        if inf is not None:
+            parts.append(f"inference energy model {inf['energy_model']}"
+                         + (f" ({inf['precision']})" if inf.get("precision") else ""))
         for name in ("training", "fine_tuning"):
-            c = getattr(model, name)
+            c = model.get(name)
             if c is not None:
-                parts.append(f"{name.replace('_', '-')} campaign ({c.energy})")
+                parts.append(f"{name.replace('_', '-')} campaign ({c['energy']})")
         rows.append(["activities modelled", e("; ".join(parts))])
     grid = s.boundaries.grid if s.boundaries is not None else {}
     if grid:
@@ -331,9 +331,9 @@ def limitations(s, i: int) -> str:
     h, r = _h(), s.result
     e = h._esc
     items = []
-    model = s.spec.model if s.spec is not None else None
-    if model is not None and model.inference is not None:
-        em = model.inference.energy_model
+    model = s.spec["model"] if s.spec is not None else None
+    if model is not None and model.get("inference") is not None:
+        em = model["inference"]["energy_model"]
         if em == "roofline" and (left := _left_out()):
             items.append(f"The roofline serving model leaves out {e(left.rstrip('.'))}.")
         elif em == "measured":
