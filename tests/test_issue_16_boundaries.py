@@ -129,3 +129,50 @@ def test_cli_boundaries_json_csv_table_and_out(data_dir, small, tmp_path, capsys
     assert main(base + ["--out", str(tmp_path / "b.xlsx")]) == 2
     assert "--boundaries writes a table, JSON or CSV, not a workbook; got 'b.xlsx'" in \
         capsys.readouterr().err
+
+
+def _result(energy: dict[str, float], climate: dict[str, float]):
+    """An assessment made by hand (no Brightway): energy and climate change by stage."""
+    from lca.results import AssessmentResult, Indicator
+
+    ind = Indicator("climate_change", "Climate change", ("m",), "kg CO2-Eq",
+                    sum(climate.values()), climate)
+    return AssessmentResult("svc", "A service", {"id": "request", "name": "one request",
+                                                 "amount": 1.0, "unit": "request"},
+                            {"climate_change": ind}, sum(energy.values()), energy, {})
+
+
+SERVING = {"pue": 1.25, "gpus_per_replica": 1, "gpu_power_serving_w": 300,
+           "gpus_per_server": 8, "host_power_w": 800}
+
+
+def test_market_based_service_needs_a_location_factor():
+    """electricity.basis market-based: the result's own factor is the market one; the
+    location-based carbon needs grid_location_gwp_kg_per_kwh. IT = 1 / 1.25 = 0.8 kWh; GPU
+    share 300 / (300 + 800 / 8) = 0.75."""
+    from lca.analysis.boundaries import reconcile
+
+    result = _result({"inference": 1.0, "manufacture": 0.2},
+                     {"inference": 0.3, "manufacture": 0.1})
+    spec = {"electricity": {"basis": "market-based", "location": None}}
+    rec = reconcile(result, SERVING, spec)
+    assert rec["gpu"].energy_kwh == pytest.approx(0.6) and rec["gpu"].carbon_kg is None
+    assert rec["operational-market"].carbon_kg == pytest.approx(0.3)
+    assert rec["operational-location"].carbon_kg is None
+    assert rec["operational-location"].note == (
+        "electricity.basis is market-based and no 'grid_location_gwp_kg_per_kwh' is given "
+        "(kg CO2-eq/kWh of the location's grid mix)")
+    rec = reconcile(result, {**SERVING, "grid_location_gwp_kg_per_kwh": 0.5}, spec)
+    assert rec["operational-location"].carbon_kg == pytest.approx(0.5)
+    assert rec["gpu"].carbon_kg == pytest.approx(0.3)
+    assert rec["full"].carbon_kg == pytest.approx(0.4)
+    assert rec["full"].carbon_multiplier == pytest.approx(0.4 / 0.5)
+
+
+def test_result_without_operation_shows_only_full():
+    from lca.analysis.boundaries import reconcile
+
+    rec = reconcile(_result({"manufacture": 0.2}, {"manufacture": 0.1}), SERVING, None)
+    assert [b.id for b in rec.boundaries if b.energy_kwh is not None] == ["full"]
+    assert rec["facility"].note.startswith("not available: the result has no inference")
+    assert rec["full"].carbon_kg == pytest.approx(0.1)

@@ -22,14 +22,13 @@ Where a term does not exist the boundary says so: the inference models have no i
 (``hardware_utilisation`` enters the embodied share only, lca/model/serving.py), so there
 ``it-provisioned`` = ``it-active``; a measured energy cannot be split into GPU and host.
 
-References
+References (bibliography ids of ``inventories/SOURCES/``)
 ----------
-1. ML.ENERGY Leaderboard (GPU energy): https://ml.energy/leaderboard
-2. Elsworth C. et al. (2025). Measuring the environmental impact of delivering AI at
-   Google scale. arXiv:2508.15734 (active, idle and facility energy per prompt).
-3. Mistral AI, Carbone 4, ADEME (2025). Our contribution to a global environmental
-   standard for AI (life cycle).
-4. GHG Protocol Scope 2 Guidance (2015): location- and market-based methods.
+1. mlenergy-leaderboard-v3-2025: GPU energy (the ``gpu`` boundary).
+2. elsworth-2025-google-ai-prompt: active, idle and facility energy per prompt
+   (arXiv:2508.15734).
+3. mistral-2025-lca: the full life cycle.
+4. ghg-protocol-scope2-2015: location- and market-based methods.
 """
 
 from __future__ import annotations
@@ -229,10 +228,12 @@ def reconcile(result, values: dict[str, float], spec=None) -> Reconciliation:
     None for a service written as activities)."""
     stages = operational_stages(result.energy_by_stage_kwh)
     climate = result.indicators[CLIMATE]
-    facility = sum(result.energy_by_stage_kwh.get(s, 0.0) for s in stages)
-    op_carbon = sum(climate.by_stage.get(s, 0.0) for s in stages)
     pue = values.get("pue", 1.0)
     notes: dict[str, str] = {}
+    if not stages:  # nothing operational to split: said, not shown as zeros
+        return _without_operation(result, values, spec, pue)
+    facility = sum(result.energy_by_stage_kwh.get(s, 0.0) for s in stages)
+    op_carbon = sum(climate.by_stage.get(s, 0.0) for s in stages)
     it_prov = facility / pue
     it_active, gpu = 0.0, 0.0
     for s in stages:
@@ -285,6 +286,20 @@ def reconcile(result, values: dict[str, float], spec=None) -> Reconciliation:
             raise ValueError(f"boundary figure not finite: {v}")
     return Reconciliation(result.service, result.service_name, dict(result.functional_unit),
                           stages, grid, out, additions, parts)
+
+
+def _without_operation(result, values: dict[str, float], spec, pue: float) -> Reconciliation:
+    """A result with no inference or campaign energy: only ``full``, the others n/a."""
+    climate = result.indicators[CLIMATE]
+    why = ("not available: the result has no inference, training or fine-tuning stage with "
+           "energy to split")
+    out = [BoundaryValue(bid, label, formula, extends, None, None, note=why)
+           for bid, (label, extends, formula) in BOUNDARIES.items() if bid != "full"]
+    label, extends, formula = BOUNDARIES["full"]
+    out.append(BoundaryValue("full", label, formula, extends, result.energy_total_kwh,
+                             climate.total))
+    return Reconciliation(result.service, result.service_name, dict(result.functional_unit),
+                          [], grid_factors(spec, values, None), out, {}, {"pue": pue})
 
 
 def run(prepared, fu: str | None = None) -> Reconciliation:

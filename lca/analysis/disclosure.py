@@ -141,7 +141,7 @@ def disclose(result, values: dict[str, float], rec: Reconciliation, spec=None) -
     grid, b = rec.grid, {x.id: x for x in rec.boundaries}
     it = b["it-provisioned"].energy_kwh
     wue = values.get("wue_l_per_kwh")
-    onsite = wue * it if wue is not None else None
+    onsite = wue * it if wue is not None and it is not None else None
     water = result.indicators.get(WATER)
     stage_water = sum(water.by_stage.get(s, 0.0) for s in rec.operational_stages) * 1000 \
         if water is not None else None
