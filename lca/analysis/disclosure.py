@@ -165,7 +165,7 @@ def disclose(result, values: dict[str, float], rec: Reconciliation, spec=None) -
          "water consumption of the grid electricity" if offsite is not None
          else "not available"),
         ("GHG, life cycle (for reference)", "kg CO2-eq", b["full"].carbon_kg,
-         "embodied hardware, infrastructure, end of life and amortised training included"),
+         "the assessment's total: every lifecycle stage in the service's boundary"),
     ]
     out = [{"item": item, "unit": unit, "per_fu": v,
             "per_year": None if v is None or per_year is None else v * per_year, "note": note}
