@@ -20,7 +20,8 @@ from lca.prepared import PreparedService, prepare
 
 __all__ = ["setup", "validate", "load", "catalog", "outlook", "prepare", "PreparedService",
            "assess", "contributions", "compile", "uncertainty", "sensitivity", "compare",
-           "graph", "export", "clear_cache", "find_activity", "measure"]
+           "graph", "export", "clear_cache", "find_activity", "measure", "boundaries",
+           "disclose"]
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False):
@@ -380,3 +381,21 @@ def _check_overlaid(service: Path, overlay_text: str, target: Path) -> None:
         except InputError as exc:
             raise InputError([dataclasses.replace(p, file=p.file.replace(str(tmp), str(target)))
                               if p.file else p for p in exc.problems]) from None
+def boundaries(service: str | os.PathLike, *, fu: str | None = None,
+               data_dir: str | os.PathLike | None = None, cache: bool = True):
+    """The result of ``service`` per functional unit under named boundaries (gpu,
+    it-active, it-provisioned, facility, operational-location, operational-market, full)
+    with the multiplier from each to the next
+    (:class:`~lca.analysis.boundaries.Reconciliation`)."""
+    from lca.analysis.boundaries import run
+
+    return run(prepare(service, data_dir=data_dir, cache=cache), fu)
+
+
+def disclose(service: str | os.PathLike, *, fu: str | None = None,
+             data_dir: str | os.PathLike | None = None, cache: bool = True):
+    """The energy disclosure of ``service`` per functional unit and per year, and of its
+    training campaigns (:class:`~lca.analysis.disclosure.Disclosure`)."""
+    from lca.analysis.disclosure import run
+
+    return run(prepare(service, data_dir=data_dir, cache=cache), fu)

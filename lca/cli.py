@@ -110,6 +110,10 @@ def assess(
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", help="Overlay file "
                                                  "(genai-lca measure --overlay), repeatable: "
                                                  "laid over the service in order."),
+    boundaries: bool = typer.Option(False, "--boundaries", help="Re-express the result "
+                                    "under named boundaries (gpu, it-active, "
+                                    "it-provisioned, facility, operational-location, "
+                                    "operational-market, full) with the multipliers."),
 ) -> None:
     """Assess a service: totals per indicator and shares by lifecycle stage."""
     from lca.outputs import TEXT, check_output
@@ -122,6 +126,18 @@ def assess(
                   doubling_years=doubling_years, cache=_STATE["cache"],
                   overlays=overlay or ())
     result = svc.assess(fu)
+    if boundaries:  # issue 16: boundary reconciliation (lca.analysis.boundaries)
+        from lca.analysis.boundaries import run as reconcile
+
+        if out is not None and out.suffix.lower() == ".xlsx":
+            from lca.errors import InputError, Problem
+
+            raise InputError(Problem("--boundaries writes a table, JSON or CSV, not a "
+                                     f"workbook; got '{out.name}'", field="--out"))
+        rec = reconcile(svc, fu)
+        _emit({Format.table: rec.to_text, Format.json: rec.to_json,
+               Format.csv: rec.to_csv}[fmt](), out)
+        return
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
         from lca.outputs import write_file
         from lca.report.excel import write_results_xlsx
@@ -446,6 +462,30 @@ def measure(
     if not _STATE["quiet"]:
         typer.echo(f"{result.source['citation']}\n{result.summary()}", err=True)
     log.info("wrote %s", out or overlay)
+DisclosureFormat = _choices("DisclosureFormat", ("json", "csv", "md"))
+
+
+@app.command()
+def disclose(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id (default: the "
+                                     "service's first)."),
+    fmt: DisclosureFormat = typer.Option(DisclosureFormat.md, "--format", "-f",
+                                         help="json, csv or md (Markdown)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Energy disclosure (EU AI Act Annex XI, GHG Protocol dual Scope 2): energy with its
+    GPU / IT / facility split, location- and market-based GHG, on-site and off-site water,
+    per functional unit and per year; training and fine-tuning campaigns."""
+    from lca.analysis.disclosure import run as do_disclose
+    from lca.outputs import check_output
+    from lca.prepared import prepare
+
+    if out is not None:
+        out = check_output(out, {".json": "JSON", ".csv": "CSV", ".md": "Markdown",
+                                 ".txt": "text"})
+    svc = prepare(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"])
+    _emit(do_disclose(svc, fu).render(fmt.value), out)
 
 
 def _emit_frame(frame, fmt: Format) -> None:

@@ -281,6 +281,19 @@ class PreparedService:
         functional unit ``fu`` (:class:`~lca.results.AssessmentResult`)."""
         return self._cached("assess", (fu,), lambda w: _assess(w, fu, self.data_dir), fu)
 
+    def parameter_values(self) -> dict[str, float]:
+        """Every parameter of the service's database (given, defaulted and derived by the
+        model) evaluated at its amount: name -> value in the parameter's unit."""
+        return self._cached("values", (), lambda w: {k: float(v) for k, v in
+                                                     _values(w).items()})
+
+    def description(self) -> dict:
+        """The service file's ``service`` and ``model`` blocks as plain data (``model``:
+        None for a service written as activities), without loading pydantic again."""
+        return self._cached("description", (), lambda w: {
+            "service": w.service.service.model_dump(),
+            "model": w.service.model.model_dump() if w.service.model is not None else None})
+
     def contributions(self, fu: str | None = None, top: int = 10):
         """Contributions by process and elementary flow (``top`` + rest per indicator),
         pre-characterised share, parameters and sources

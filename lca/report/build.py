@@ -35,6 +35,10 @@ class ServiceData:
     uncertainty: Any = None          # lca.analysis.uncertainty.UncertaintyResult
     sensitivity: Any = None          # pandas.DataFrame
     sweeps: list = field(default_factory=list)  # [(SweepSpec, base value, DataFrame)]
+    spec: dict | None = None         # the file's service and model blocks (goal and scope)
+    values: dict = field(default_factory=dict)  # evaluated parameters, name -> value
+    boundaries: Any = None           # lca.analysis.boundaries.Reconciliation
+    disclosure: Any = None           # lca.analysis.disclosure.Disclosure
 
 
 @dataclass
@@ -109,6 +113,7 @@ def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | N
             graph = svc.graph()
             steps(f"graph of {result.service}")
             data = ServiceData(path, result, contrib, graph, model)
+            _exchange(svc, data)
             if sensitivity:
                 data.sensitivity = _sensitivity(model, sensitivity, seed)
                 steps(f"{sensitivity} sensitivity of {result.service}")
@@ -127,6 +132,19 @@ def gather(services: list[str | os.PathLike], *, samples: int = 0, seed: int | N
     return ReportData(out, samples, seed, fu, sensitivity, comparison,
                       datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                       time.perf_counter() - start)
+
+
+def _exchange(svc, data: ServiceData) -> None:
+    """The service file, its evaluated parameters, boundaries and energy disclosure
+    (issue 16: the ISO 14040/44 and 14067-shaped sections); milliseconds once assessed."""
+    from lca.analysis.boundaries import reconcile
+    from lca.analysis.disclosure import disclose
+
+    data.spec = svc.description()  # cached data: no pydantic import (~1 s) in a report
+    data.values = svc.parameter_values()
+    model = data.spec["model"]
+    data.boundaries = reconcile(data.result, data.values, model)
+    data.disclosure = disclose(data.result, data.values, data.boundaries, model)
 
 
 def _check_sweeps(models, sweeps) -> None:

@@ -1,10 +1,13 @@
 """The HTML report: one self-contained file (inline SVG figures, inline CSS, no script, no
 external URL of any kind), readable offline in any browser and printable.
 
-Sections: summary (first screen), then per service: assumptions, results per functional
-unit, contributions by stage, process and elementary flow, the impact graph, uncertainty
-and sensitivity when computed, sweeps, data quality (pre-characterised shares, sources with
-licences and years) and provenance (method versions, inventory hashes); then the paired
+Sections: summary (first screen), then per service, in the shape of an ISO 14040/44 and
+ISO 14067 study report (:mod:`lca.report.iso`): goal and scope, functional unit, system
+boundary (with the impact graph), allocation and cut-off, LCIA methods and versions;
+assumptions, results per functional unit, boundary reconciliation, energy disclosure,
+contributions by process and elementary flow, uncertainty and sensitivity when computed,
+sweeps, data quality (evidence kinds, pre-characterised shares, sources with licences and
+years), interpretation, limitations and provenance (inventory hashes); then the paired
 comparison when several services are given.
 """
 
@@ -21,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from lca.model.serving import TOKEN_CLASSES
-from lca.report import plots
+from lca.report import iso, plots
 from lca.report.build import ReportData, ServiceData, gather
 
 log = logging.getLogger("lca.report")
@@ -39,7 +42,7 @@ th{background:#eceff4}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 figure{margin:8px 0 16px}figure svg{max-width:100%;height:auto}
 figcaption{font-size:12px;color:#4c566a}
 .warn{background:#fff8e1;border-left:4px solid #ebcb8b;padding:4px 8px;margin:3px 0;font-size:12.5px}
-nav{font-size:12.5px}nav a{margin-right:10px}
+nav{font-size:12.5px}nav a{margin-right:10px}h4{font-size:13.5px;margin:12px 0 4px}
 code{font-size:12px}td{overflow-wrap:anywhere}table{max-width:100%}
 .pre{color:#b35c3e;font-weight:bold}
 """
@@ -280,7 +283,8 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
     out = [f"<h2 id='svc{i}'>{_esc(r.service_name)}</h2>",
            f"<p class='meta'>service <code>{_esc(r.service)}</code>, file "
            f"<code>{_esc(s.path)}</code></p>",
-           _assumptions(s), _results(s)]
+           iso.contents(i), iso.goal_and_scope(s, i, fig), _assumptions(s), _results(s),
+           iso.reconciliation(s, i), iso.disclosure(s, i), f"<span id='svc{i}-contributions'></span>"]
     keys = list(r.indicators)
     sections = [
         ("processes", plots.process_contributions_figure,
@@ -296,16 +300,12 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
         for key in keys:
             out.append(_contrib_table(s, key, what))
             out.append(fig(partial(figure, s.contributions, key, labels=labels, per=per)))
-    out.append("<h3>Climate change through the service graph</h3>")
-    for key in ("climate_change",):  # one graph: each costs ~0.5-1 s to draw
-        if key in keys:
-            out.append(fig(partial(plots.impact_graph_figure, s.graph, s.contributions.edges,
-                                   key, labels=labels, per=per),
-                           "Link width: impact carried from supplier to consumer; percentages "
-                           "are shares of the total."))
+    # the service graph (one: each costs ~0.5-1 s to draw) is in the system boundary
     if s.uncertainty is not None:
+        out.append(f"<span id='svc{i}-uncertainty'></span>")
         out.append(_uncertainty(data, s, labels, per, fig))
     if data.sensitivity_method:
+        out.append(f"<span id='svc{i}-sensitivity'></span>")
         out.append(_sensitivity(data, s, labels, per, fig))
     if s.sweeps:
         out.append("<h3>Sweeps</h3><p class='note'>Each result as one parameter varies, the "
@@ -315,8 +315,10 @@ def _service(data: ReportData, s: ServiceData, i: int, fig) -> str:
                          if p["name"] == spec.parameter), "")
             out.append(fig(partial(plots.sweep_figure, frame, labels=labels, per=per,
                                    parameter_unit=unit, base=base, log=spec.log)))
-    out.append(_quality(s))
-    out.append(_provenance(s))
+    out.append(_quality(s, i))
+    out.append(iso.interpretation(data, s, i))
+    out.append(iso.limitations(s, i))
+    out.append(_provenance(s, i))
     return "".join(out)
 
 
@@ -435,7 +437,7 @@ def _sensitivity(data: ReportData, s: ServiceData, labels, per, fig) -> str:
     return "".join(out)
 
 
-def _quality(s: ServiceData) -> str:
+def _quality(s: ServiceData, i: int = 0) -> str:
     c = s.contributions
     rows = [[_esc(s.result.indicators[k].label), _esc(s.result.indicators[k].unit),
              num(c.totals[k]), num(c.precharacterised.get(k, 0.0)),
@@ -445,7 +447,8 @@ def _quality(s: ServiceData) -> str:
             _esc(x.get("licence", "")), _esc(x.get("kind", "")),
             f"<code>{_esc(_no_scheme(x.get('url') or ''))}</code>", str(x["uses"])]
            for x in c.sources]
-    return ("<h3>Data quality</h3><p class='note'>Share of each result resting on "
+    return (iso.heading(i, "quality") + iso.evidence(s) + "<p class='note'>Share of each "
+            "result resting on "
             "pre-characterised data: scores a source publishes only in aggregate (kg CO2-eq "
             "per kWh of a technology, per cm2 of die...), carried on one flow per indicator "
             "characterised with factor 1, rather than on elementary flows.</p>" +
@@ -462,7 +465,7 @@ def _no_scheme(url: str) -> str:
     return re.sub(r"^[a-z]+://", "", url)
 
 
-def _provenance(s: ServiceData) -> str:
+def _provenance(s: ServiceData, i: int = 0) -> str:
     p = s.result.provenance
     methods = [[_esc(m["indicator"]), _esc(" | ".join(m["name"])), _esc(m["unit"]),
                 _esc(" | ".join(map(str, m.get("characterisation_factors_from", []))))]
@@ -471,7 +474,7 @@ def _provenance(s: ServiceData) -> str:
              _esc(", ".join(map(str, i.get("files") or []))[:300])]
             for i in p.get("inventories", [])]
     versions = ", ".join(f"{k} {v}" for k, v in p.get("versions", {}).items())
-    return ("<h3>Provenance</h3>" +
+    return (f"<h3 id='svc{i}-provenance'>Provenance</h3>" +
             _table(["indicator", "method", "unit", "factors from"], methods) +
             _table(["database", "inventory hash (sha256)", "files"], invs) +
             f"<p class='meta'>versions: {_esc(versions)}; Brightway project "
