@@ -198,8 +198,8 @@ def grid_factors(spec, values: dict[str, float], location_from_result: float | N
     """The location- and market-based factors (kg CO2-eq/kWh) with the reason one is
     missing. ``spec``: the service's model block as data (None: written as activities,
     whose electricity is taken as location-based)."""
-    basis = spec["electricity"]["basis"] if spec is not None else "location-based"
-    where = spec["electricity"]["location"] if spec is not None else None
+    elec = (spec or {}).get("electricity") or {}  # none: activities, or stated impacts only
+    basis, where = elec.get("basis", "location-based"), elec.get("location")
     location, market, why_loc, why_market = None, None, "", ""
     if basis == "market-based":
         market = location_from_result
@@ -211,6 +211,8 @@ def grid_factors(spec, values: dict[str, float], location_from_result: float | N
         location = location_from_result
         if basis == "stated":
             why_loc = "the stated factor grid_gwp_kg_per_kwh is taken as location-based"
+        elif basis == "linked":
+            why_loc = "the linked Brightway activity's factor is taken as location-based"
         market = values.get(MARKET_FACTOR)
         if market is None:
             why_market = (f"not available: the service states no market-based factor; give "

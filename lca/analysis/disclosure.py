@@ -199,7 +199,7 @@ def campaign(p: str, values: dict[str, float], grid: dict, spec=None) -> dict | 
         duration, why = None, f"not stated: give {p}_duration_days or {p}_gpus"
     facility = it * pue
     loc, market = grid["location_kg_per_kwh"], grid["market_kg_per_kwh"]
-    hw = spec["hardware"] if spec is not None else {}
+    hw = (spec or {}).get("hardware") or {}
     return {"campaign": p, "it_kwh": it, "idle_kwh": idle, "pue": pue,
             "idle_note": f"of which idle {idle:.4g} kWh" if idle else "no idle energy given",
             "facility_kwh": facility, "gpu_hours": gpu_hours, "gpus": gpus,

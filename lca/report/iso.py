@@ -76,7 +76,7 @@ def _goal(s, i: int) -> str:
         rows.append(["demand", f"{h.num(v['requests_per_day'])} requests a day, deployed "
                      f"{_value(v, 'deployment_years')} year(s)"
                      + (f" ({h.num(served)} requests served)" if served else "")])
-    if model is not None:
+    if model is not None and model.get("hardware"):
         hw = model["hardware"]
         rows.append(["technology", e(", ".join(x for x in (
             f"accelerator {hw['accelerator']}", f"server {hw['server']}" if hw["server"] else "",
