@@ -218,7 +218,10 @@ def check_values(values: Mapping[str, np.ndarray], scenarios: Scenarios, rows: n
             continue  # as in the service file, which passed the same check when built
         bad = ~_inside(spec.domain, v)
         if bad.any():
-            problems.append(_out_of_domain(spec, v, bad, scenarios, rows, variant))
+            problems.append((spec.name not in given,
+                             _out_of_domain(spec, v, bad, scenarios, rows, variant)))
+    # a given value out of its domain: derived ones that follow from it are not reported
+    problems = [p for derived, p in problems if not derived] or [p for _, p in problems]
     for name, (low, high) in (bounds or {}).items():
         if name not in given:
             continue
@@ -242,8 +245,8 @@ def _out_of_domain(spec, v, bad, scenarios: Scenarios, rows, variant: str) -> Pr
         return scenarios.problem(f"row {row}{count}: {must}; got {v[i]:g}", spec.name)
     inputs = ", ".join(f"{k}={c[rows[i]]:g}" for k, c in scenarios.parameters.items())
     why = f": {spec.why}" if spec.why else ""
-    return scenarios.problem(f"row {row}{count}: {inputs or 'the service values'}{variant} "
-                             f"give derived {must}{why}; got {v[i]:g}")
+    return scenarios.problem(f"row {row}{count}: with {inputs or 'the service values'}"
+                             f"{variant}, derived {must}{why}; got {v[i]:g}")
 
 
 # ---------------------------------------------------------------------- evaluation
