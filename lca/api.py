@@ -301,7 +301,7 @@ def explore(service: str | os.PathLike, table: str | os.PathLike | None = None, 
     bounds = {p.name: (p.minimum, p.maximum) for p in svc.parameters
               if p.minimum is not None or p.maximum is not None}
     models = {}
-    for key in dict.fromkeys(scenarios.keys()):
+    for key in scenarios.keys():
         wanted = tuple(v or o for v, o in zip(key, own))
         models[key] = model if wanted == own else _variant_model(
             base, scenarios, key, fu, data_dir)
@@ -326,7 +326,7 @@ def _variant_model(base: PreparedService, scenarios, key: tuple, fu: str | None,
         try:
             return prepare(path, data_dir=data_dir, cache=False).compile(fu)
         except InputError as exc:
-            row = scenarios.rows[scenarios.keys().index(key)]
+            row = scenarios.rows[scenarios.groups()[key][0]]
             fields = {f: c for c, f in STRUCTURAL.items()}
             raise InputError([Problem(f"row {row}: {p.message}", file=scenarios.source,
                                       field=fields.get(p.field or "", ", ".join(

@@ -68,10 +68,20 @@ class Scenarios:
         return Problem(message, file=self.source, field=column)
 
     def keys(self) -> list[tuple[str | None, str | None]]:
-        """Each row's (accelerator, grid location); None: the service's own."""
+        """The distinct (accelerator, grid location) of the rows, in order of first use;
+        None: the service's own."""
+        return list(self.groups())
+
+    def groups(self) -> dict[tuple[str | None, str | None], np.ndarray]:
+        """(accelerator, grid location) -> indices of its rows."""
+        if not self.structural:
+            return {(None, None): np.arange(self.n)}
         acc = self.structural.get("accelerator", [None] * self.n)
         loc = self.structural.get("grid_location", [None] * self.n)
-        return list(zip(acc, loc))
+        out: dict[tuple, list[int]] = {}
+        for i, k in enumerate(zip(acc, loc)):
+            out.setdefault(k, []).append(i)
+        return {k: np.asarray(v) for k, v in out.items()}
 
 
 def read_table(path: str | Path) -> Scenarios:
@@ -269,23 +279,20 @@ def evaluate(model, scenarios: Scenarios, rows: np.ndarray | None = None, *,
 
 def pareto_front(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Rows not dominated when both ``x`` and ``y`` are minimised: no other row is at most
-    as large on both and smaller on one (equal rows are all kept). O(n log n): sorted by x,
-    a row is on the front when its y is its x-group's least and below every smaller x's."""
+    as large on both and smaller on one (equal rows are all kept). O(n log n): sorted by x
+    then y, a row is on the front when its y is the least of its x (the first of its run)
+    and below the least y of every smaller x."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    order = np.lexsort((y, x))
     front = np.zeros(len(x), dtype=bool)
-    best = math.inf
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and x[order[j + 1]] == x[order[i]]:
-            j += 1
-        group = order[i:j + 1]
-        least = y[group[0]]
-        if least < best:
-            front[group[y[group] == least]] = True
-            best = least
-        i = j + 1
+    if not len(x):
+        return front
+    order = np.lexsort((y, x))
+    xs, ys = x[order], y[order]
+    starts = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]])  # first row of each x
+    least = ys[starts]                                         # least y of each x
+    before = np.r_[np.inf, np.minimum.accumulate(least)[:-1]]  # least y of smaller x
+    group = np.cumsum(np.r_[True, xs[1:] != xs[:-1]]) - 1
+    front[order] = (ys == least[group]) & (least[group] < before[group])
     return front
 
 
@@ -385,25 +392,23 @@ def run(models: Mapping[tuple, Any], scenarios: Scenarios, *, pareto: Sequence[s
     indicators = list(first.spec.indicators)
     pair = check_pair(pareto, indicators)
     check_columns(first, scenarios)
-    keys = scenarios.keys()
-    groups: dict[tuple, list[int]] = {}
-    for i, k in enumerate(keys):
-        groups.setdefault(k, []).append(i)
+    groups = scenarios.groups()
     totals = np.empty((scenarios.n, len(indicators)))
     for k, idx in groups.items():
         named = " and ".join(f"{c} '{v}'" for c, v in zip(STRUCTURAL, k) if v)
-        rows = np.asarray(idx)
+        rows = idx
         totals[rows] = evaluate(models[k], scenarios, rows, bounds=bounds,
                                 variant=f" (with {named})" if named else "")
     units, labels = indicator_units(first, functional_unit)
-    frame = pd.DataFrame({"row": scenarios.rows, LABEL: scenarios.labels})
+    columns: dict[str, Any] = {"row": scenarios.rows,  # object: no string conversion
+                               LABEL: np.asarray(scenarios.labels, dtype=object)}
     for c in STRUCTURAL:
         if c in scenarios.structural:
-            frame[c] = list((structural or {}).get(c) or scenarios.structural[c])
-    for name, v in scenarios.parameters.items():
-        frame[name] = v
-    for j, k in enumerate(indicators):
-        frame[k] = totals[:, j]
+            columns[c] = np.asarray((structural or {}).get(c) or scenarios.structural[c],
+                                    dtype=object)
+    columns.update(scenarios.parameters)
+    columns.update({k: totals[:, j] for j, k in enumerate(indicators)})
+    frame = pd.DataFrame(columns, copy=False)
     check_finite_frame(frame, "explore", ("row", LABEL), "the values overflow or make the "
                        "system singular: check the row's values and units")
     frame["pareto"] = pareto_front(frame[pair[0]].to_numpy(), frame[pair[1]].to_numpy())
