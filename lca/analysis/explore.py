@@ -316,14 +316,12 @@ class Exploration:
         return self.frame[self.frame["pareto"]].sort_values(list(self.pareto))
 
     def to_json(self) -> str:
+        """Strict JSON (a NaN or inf is an error, never ``null``)."""
         import json
-
-        from lca.results import records_to_json
 
         body = {"service": self.service, "functional_unit": self.functional_unit,
                 "units": self.units, "pareto": list(self.pareto),
-                "rows": json.loads(records_to_json(_records(self.frame))),
-                "best": json.loads(records_to_json(_records(self.best)))}
+                "rows": _records(self.frame), "best": _records(self.best)}
         return json.dumps(body, indent=2, allow_nan=False)
 
     def to_csv(self) -> str:
