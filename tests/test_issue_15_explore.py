@@ -142,6 +142,14 @@ def test_issue_15_grid_is_the_full_factorial(data_dir):
     assert np.all(np.diff(e[0::2]) < 0)  # larger batches: less energy per request
     assert list(result.frame["pareto"]) == list(brute_force_front(
         result.frame["energy_kwh"], result.frame["climate_change"]))
+    header = result.to_csv().splitlines()[0]
+    assert header == ("row,scenario,batch,pue,hardware_utilisation,climate_change [kg CO2-Eq "
+                      "per request],water_consumption [cubic meter per request],water_scarcity "
+                      "[m3 world-Eq deprived per request],abiotic_depletion_elements [kg Sb-Eq "
+                      "per request],energy_kwh [kWh per request],pareto")
+    text = result.to_text()
+    assert "Pareto front (energy_kwh vs climate_change, both minimised)" in text
+    assert "Best row per indicator" in text
 
 
 def test_issue_15_cli_json_and_figure(data_dir, tmp_path):

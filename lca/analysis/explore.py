@@ -325,7 +325,10 @@ class Exploration:
         return json.dumps(body, indent=2, allow_nan=False)
 
     def to_csv(self) -> str:
-        return self.frame.to_csv(index=False)
+        """The table, each indicator column's header with its unit
+        (``climate_change [kg CO2-Eq per request]``)."""
+        return self.frame.rename(columns={k: f"{k} [{u}]" for k, u in self.units.items()}
+                                 ).to_csv(index=False)
 
     def to_text(self, limit: int = 50) -> str:
         """The table (its first ``limit`` rows), the Pareto front and the best rows."""
