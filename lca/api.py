@@ -300,6 +300,7 @@ def explore(service: str | os.PathLike, table: str | os.PathLike | None = None, 
         if svc.model is not None else (None, None)
     bounds = {p.name: (p.minimum, p.maximum) for p in svc.parameters
               if p.minimum is not None or p.maximum is not None}
+    ex.check_given(scenarios, bounds)  # before any structural alternative is compiled
     models = {}
     for key in scenarios.keys():
         wanted = tuple(v or o for v, o in zip(key, own))

@@ -197,6 +197,10 @@ def test_issue_15_bad_tables_exit_2(data_dir, tmp_path, capsys):
     err = _cli_error(data_dir, tmp_path, capsys, table="scenario,gpu_tdp_w\na,700\nb,-700\n")
     assert err == ("T: field 'gpu_tdp_w': row 2: parameter 'gpu_tdp_w' must be > 0 (board "
                    "power limit (TDP) of one GPU); got -700")
+    # in the physical domain (0, 1], below the service file's own bound (minimum: 0.01)
+    err = _cli_error(data_dir, tmp_path, capsys, table="hardware_utilisation\n0.5\n0.005\n")
+    assert err == ("T: field 'hardware_utilisation': row 2: parameter 'hardware_utilisation' "
+                   "must be within the service file's bounds [0.01, 1]; got 0.005")
     err = _cli_error(data_dir, tmp_path, capsys, table="")
     assert err == ("T: the scenario table is empty; expected a header of parameter names "
                    "and one row per scenario")

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from lca.analysis import check_finite_frame
-from lca.errors import InputError, Problem
+from lca.errors import FormulaError, InputError, Problem
 
 #: The optional label column of a scenario table.
 LABEL = "scenario"
@@ -212,36 +212,53 @@ def _inside(domain, v: np.ndarray) -> np.ndarray:
     return ok
 
 
-def check_values(values: Mapping[str, np.ndarray], scenarios: Scenarios, rows: np.ndarray,
-                 bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
-                 variant: str = "") -> None:
-    """The values of one structural alternative's rows (``rows``: indices into the table)
-    lie in each parameter's physical domain and the service file's validity ``bounds``,
-    given ones and derived constraints alike; else an InputError naming the first row."""
-    from lca.data import parameters as registry
+def check_given(scenarios: Scenarios,
+                bounds: Mapping[str, tuple[float | None, float | None]] | None = None) -> None:
+    """The table's values lie in each parameter's physical domain and the service file's
+    validity ``bounds`` (before any formula sees them: a utilisation of 0 would divide by
+    zero); else an InputError per column naming its first bad row."""
+    from lca.data.parameters import PARAMETERS
 
     problems = []
-    given = scenarios.parameters
-    for spec in registry.checked() + registry.constraints():
-        v = values.get(spec.name)
-        if v is None or (spec.name not in given and v.strides == (0,)):
-            continue  # as in the service file, which passed the same check when built
-        bad = ~_inside(spec.domain, v)
-        if bad.any():
-            problems.append((spec.name not in given,
-                             _out_of_domain(spec, v, bad, scenarios, rows, variant)))
-    # a given value out of its domain: derived ones that follow from it are not reported
-    problems = [p for derived, p in problems if not derived] or [p for _, p in problems]
-    for name, (low, high) in (bounds or {}).items():
-        if name not in given:
-            continue
-        v = given[name][rows]
+    every = np.arange(scenarios.n)
+    for name, v in scenarios.parameters.items():
+        spec = PARAMETERS.get(name)
+        if spec is not None and spec.kind != "derived":
+            bad = ~_inside(spec.domain, v)
+            if bad.any():
+                problems.append(_out_of_domain(spec, v, bad, scenarios, every, ""))
+                continue
+        low, high = (bounds or {}).get(name, (None, None))
         bad = (v < low if low is not None else False) | (v > high if high is not None else False)
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
             problems.append(scenarios.problem(
-                f"row {scenarios.rows[rows[i]]}: parameter '{name}' must be within the service "
-                f"file's bounds [{low}, {high}]; got {v[i]:g}", name))
+                f"row {scenarios.rows[i]}: parameter '{name}' must be within the service "
+                f"file's bounds [{_bound(low, '-inf')}, {_bound(high, 'inf')}]; got {v[i]:g}",
+                name))
+    if problems:
+        raise InputError(problems)
+
+
+def _bound(value: float | None, none: str) -> str:
+    return none if value is None else f"{value:g}"
+
+
+def check_derived(values: Mapping[str, np.ndarray], scenarios: Scenarios, rows: np.ndarray,
+                  variant: str = "") -> None:
+    """The parameters derived from one structural alternative's rows (``rows``: indices
+    into the table) lie in their domains: the constraints (``memory_fill`` <= 1) and the
+    given-or-derived ones (``gpus_per_replica``); else an InputError naming the first row."""
+    from lca.data import parameters as registry
+
+    problems = []
+    for spec in registry.checked() + registry.constraints():
+        v = values.get(spec.name)
+        if v is None or spec.name in scenarios.parameters or v.strides == (0,):
+            continue  # given (checked before) or as in the service file (checked when built)
+        bad = ~_inside(spec.domain, v)
+        if bad.any():
+            problems.append(_out_of_domain(spec, v, bad, scenarios, rows, variant))
     if problems:
         raise InputError(problems)
 
@@ -249,7 +266,7 @@ def check_values(values: Mapping[str, np.ndarray], scenarios: Scenarios, rows: n
 def _out_of_domain(spec, v, bad, scenarios: Scenarios, rows, variant: str) -> Problem:
     i = int(np.flatnonzero(bad)[0])
     row = scenarios.rows[rows[i]]
-    count = f" ({int(bad.sum())} rows)" if bad.sum() > 1 else ""
+    count = f" (and {int(bad.sum()) - 1} more)" if bad.sum() > 1 else ""
     must = f"parameter '{spec.name}' must be {spec.domain} ({spec.description})"
     if spec.name in scenarios.parameters:
         return scenarios.problem(f"row {row}{count}: {must}; got {v[i]:g}", spec.name)
@@ -261,18 +278,24 @@ def _out_of_domain(spec, v, bad, scenarios: Scenarios, rows, variant: str) -> Pr
 
 # ---------------------------------------------------------------------- evaluation
 def evaluate(model, scenarios: Scenarios, rows: np.ndarray | None = None, *,
-             bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
              variant: str = "") -> np.ndarray:
     """(n_rows, n_indicators) totals per functional unit of the table's ``rows`` (default:
-    all) on ``model``, in chunks of :data:`CHUNK`; every chunk's values checked first."""
+    all) on ``model``, in chunks of :data:`CHUNK`; each chunk's derived parameters checked
+    (:func:`check_derived`) before it is scored. The given values are checked once, by
+    :func:`check_given`."""
     rows = np.arange(scenarios.n) if rows is None else np.asarray(rows)
     out = np.empty((len(rows), len(model.spec.indicators)))
     for start in range(0, len(rows), CHUNK):
         part = rows[start:start + CHUNK]
         fixed = {k: v[part] for k, v in scenarios.parameters.items()}
-        with np.errstate(over="ignore", invalid="ignore"):
-            values = model.parameter_values(len(part), fixed=fixed)
-        check_values(values, scenarios, part, bounds, variant)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                values = model.parameter_values(len(part), fixed=fixed)
+        except FormulaError as exc:
+            first, last = scenarios.rows[part[0]], scenarios.rows[part[-1]]
+            raise InputError(scenarios.problem(f"rows {first}-{last}{variant}: {exc}; check "
+                                               "the rows' values and units")) from None
+        check_derived(values, scenarios, part, variant)
         out[start:start + len(part)] = model.evaluate(values)["total"]
     return out
 
@@ -393,12 +416,12 @@ def run(models: Mapping[tuple, Any], scenarios: Scenarios, *, pareto: Sequence[s
     indicators = list(first.spec.indicators)
     pair = check_pair(pareto, indicators)
     check_columns(first, scenarios)
+    check_given(scenarios, bounds)
     groups = scenarios.groups()
     totals = np.empty((scenarios.n, len(indicators)))
     for k, idx in groups.items():
         named = " and ".join(f"{c} '{v}'" for c, v in zip(STRUCTURAL, k) if v)
-        rows = idx
-        totals[rows] = evaluate(models[k], scenarios, rows, bounds=bounds,
+        totals[idx] = evaluate(models[k], scenarios, idx,
                                 variant=f" (with {named})" if named else "")
     units, labels = indicator_units(first, functional_unit)
     columns: dict[str, Any] = {"row": scenarios.rows,  # object: no string conversion
