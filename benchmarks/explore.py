@@ -20,12 +20,16 @@ Each slow row's climate-change score is compared with explore's (relative differ
 printed). The data directory defaults to a fresh temporary one, removed at the end (path
 (c) changes the written database's parameters in place: never point it at one in use).
 
-Measured 2026-11-28 on the 2-core development machine shared with other work (load average
-10), chat-70b-h100, 200,000 rows: compile 1.55 s; (a) 1.01 s first run, 1.06 s median of
-the next three: 188,000 rows/s (an earlier run at the same load, before the Pareto front
-and the row grouping were vectorised: 117,000-133,000 rows/s); (b) 4.14 s per row, 0.24
-rows/s; (c) 2.31 s per row, 0.43 rows/s; ratios (a)/(b) 780,000x, (a)/(c) 435,000x; every
-slow row equal to explore's to 2.9e-16.
+Measured 2026-11-28 on the 2-core development machine shared with other work,
+chat-70b-h100, 200,000 rows, 3 slow rows:
+
+| load average | compile | (a) first / median of next 3 | (b) per row | (c) per row | (a)/(b) | (a)/(c) |
+|---|---|---|---|---|---|---|
+| ~10 | 1.55 s | 1.01 s / 1.06 s: 188,000 rows/s | 4.14 s | 2.31 s | 780,000x | 435,000x |
+| ~5 | 0.42 s | 0.30 s / 0.26 s: 781,000 rows/s | 1.73 s | 0.98 s | 1,350,000x | 762,000x |
+
+Every slow row equals explore's to 2.9e-16 (climate change). Before the Pareto front and
+the row grouping were vectorised, (a) ran 117,000-133,000 rows/s at load ~10.
 """
 
 from __future__ import annotations
