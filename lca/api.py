@@ -21,7 +21,7 @@ from lca.prepared import PreparedService, prepare
 __all__ = ["setup", "validate", "load", "catalog", "outlook", "prepare", "PreparedService",
            "assess", "contributions", "compile", "uncertainty", "sensitivity", "compare",
            "graph", "export", "clear_cache", "find_activity", "measure", "boundaries",
-           "disclose"]
+           "disclose", "explore"]
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False):
@@ -399,3 +399,64 @@ def disclose(service: str | os.PathLike, *, fu: str | None = None,
     from lca.analysis.disclosure import run
 
     return run(prepare(service, data_dir=data_dir, cache=cache), fu)
+
+
+def explore(service: str | os.PathLike, table: str | os.PathLike | None = None, *,
+            grid: list[str] | None = None, fu: str | None = None,
+            pareto: tuple[str, str] | list[str] = ("climate_change", "water_consumption"),
+            data_dir: str | os.PathLike | None = None, cache: bool = True):
+    """Evaluate a scenario table (CSV, ``table``) or the full factorial of ``grid``
+    (``["batch=8,64", "pue=1.1,1.4"]``) on the compiled model of ``service`` for ``fu``
+    (:class:`lca.analysis.explore.Exploration`: tidy table, Pareto flags of the ``pareto``
+    pair, best row per indicator). Structural columns ``accelerator`` and ``grid_location``
+    compile each distinct alternative once, from a temporary copy of the service file with
+    that field changed and its id suffixed; the service file itself is not touched."""
+    from lca.analysis import explore as ex
+    from lca.data.service import load_service
+
+    if (table is None) == (not grid):
+        raise InputError(Problem("give either --table FILE or --grid NAME=v1,v2,... (one of "
+                                 "them, not both)", field="--table"))
+    scenarios = ex.read_table(table) if table is not None else ex.factorial(grid)
+    base = prepare(service, data_dir=data_dir, cache=cache)
+    model = base.compile(fu)
+    ex.check_pair(list(pareto), model.spec.indicators)
+    ex.check_columns(model, scenarios)
+    svc = load_service(base.path).file
+    own = (svc.model.hardware.accelerator, svc.model.electricity.location) \
+        if svc.model is not None else (None, None)
+    bounds = {p.name: (p.minimum, p.maximum) for p in svc.parameters
+              if p.minimum is not None or p.maximum is not None}
+    ex.check_given(scenarios, bounds)  # before any structural alternative is compiled
+    models = {}
+    for key in scenarios.keys():
+        wanted = tuple(v or o for v, o in zip(key, own))
+        models[key] = model if wanted == own else _variant_model(
+            base, scenarios, key, fu, data_dir)
+    effective = {c: [v or own[j] for v in scenarios.structural[c]]
+                 for j, c in enumerate(ex.STRUCTURAL) if c in scenarios.structural}
+    unit = base.assess(fu).functional_unit["unit"]
+    return ex.run(models, scenarios, pareto=pareto, functional_unit=unit, service=base.id,
+                  structural=effective, bounds=bounds)
+
+
+def _variant_model(base: PreparedService, scenarios, key: tuple, fu: str | None, data_dir):
+    """The compiled model of ``base`` with (accelerator, grid location) ``key`` changed,
+    from a temporary service file; a build problem names the table row and column."""
+    import tempfile
+
+    from lca.analysis.explore import STRUCTURAL, variant_text
+
+    text = variant_text(base.path.read_text(encoding="utf-8"), str(base.path), *key)
+    with tempfile.TemporaryDirectory(prefix="genai-lca-explore-") as tmp:
+        path = Path(tmp) / base.path.name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return prepare(path, data_dir=data_dir, cache=False).compile(fu)
+        except InputError as exc:
+            row = scenarios.rows[scenarios.groups()[key][0]]
+            fields = {f: c for c, f in STRUCTURAL.items()}
+            raise InputError([Problem(f"row {row}: {p.message}", file=scenarios.source,
+                                      field=fields.get(p.field or "", ", ".join(
+                                          c for c, v in zip(STRUCTURAL, key) if v)))
+                              for p in exc.problems]) from None

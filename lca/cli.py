@@ -488,6 +488,41 @@ def disclose(
     _emit(do_disclose(svc, fu).render(fmt.value), out)
 
 
+@app.command()
+def explore(
+    service: Path = typer.Argument(..., help="Service file (YAML)."),
+    table: Optional[Path] = typer.Option(None, "--table", "-t", help="Scenario table (CSV): "
+                                         "one row per scenario, columns = parameter names, "
+                                         "optional 'scenario', 'accelerator', "
+                                         "'grid_location'."),
+    grid: Optional[list[str]] = typer.Option(None, "--grid", "-g", help="NAME=v1,v2,..., "
+                                             "repeatable: the full factorial."),
+    fu: Optional[str] = typer.Option(None, "--fu", help="Functional unit id."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table to this "
+                                       "file (.txt, .json or .csv)."),
+    figure: Optional[Path] = typer.Option(None, "--figure", help="Pareto figure (.png, .svg "
+                                          "or .pdf)."),
+    pareto: str = typer.Option("climate_change,water_consumption", "--pareto", help="X,Y: "
+                               "the indicator pair of the Pareto front (both minimised)."),
+) -> None:
+    """Evaluate a scenario table or a factorial grid on the compiled model: a tidy table,
+    the Pareto front of two indicators and the best row per indicator."""
+    from lca.api import explore as do_explore
+    from lca.outputs import FIGURES, TEXT, check_output, write_file
+
+    out = check_output(out, TEXT) if out is not None else None
+    figure = check_output(figure, FIGURES, field="--figure") if figure is not None else None
+    result = do_explore(service, table, grid=grid, fu=fu, pareto=pareto.split(","),
+                        data_dir=_STATE["data_dir"], cache=_STATE["cache"])
+    if figure is not None:
+        fig = result.figure()
+        write_file(figure, lambda target: fig.savefig(target, dpi=150), field="--figure")
+        log.info("wrote %s", figure)
+    _emit({Format.table: result.to_text, Format.json: result.to_json,
+           Format.csv: result.to_csv}[fmt](), out)
+
+
 def _emit_frame(frame, fmt: Format) -> None:
     """A pandas table as JSON records (strict JSON: a NaN or inf is an error, never
     ``null``), CSV or aligned text."""
