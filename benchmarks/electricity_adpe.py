@@ -11,7 +11,9 @@ kg Sb-eq/kWh), labelled as such. Source id: ``ecologits-electricity-mixes-ademe`
 Scope differs, so only the order of magnitude is expected to agree: ADEME's values are full
 life-cycle inventories (fuel chains, plant construction, and, depending on the dataset, the
 grid), genai-lca's are the plant metals of each technology (IEA 2021 kg/MW, DOE QTR 2015
-t/TWh, PV silver) on biosphere3 resource flows.
+t/TWh, PV silver) plus the transmission and distribution network's metals (Deetman et al.
+2021 global stock / lifetime / world generation, the same 5.99e-8 kg Sb-eq/kWh on every
+grid) on biosphere3 resource flows.
 
 The world comparison uses the generation-weighted mean of ADEME's country values (weights:
 ``country_mix.csv`` ``total_twh``), because EcoLogits' own ``WOR`` row is lower than every

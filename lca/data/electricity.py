@@ -7,8 +7,11 @@ evaporation and release on real biosphere3 flows, so withdrawal = release + cons
 and one location-based market per country (ISO3) and for the world, mixing the default
 technology of each category by its generation share. Each technology also carries the metals
 of its power plant as biosphere3 resource extractions per kWh (``plant_materials.csv``,
-``plant_operation.csv``), which EF 3.1 ADP elements characterises. Pure: reads CSV, returns
-records.
+``plant_operation.csv``), which EF 3.1 ADP elements characterises. Every grid (country
+market, intensity-only region, and the water twins of the hardware database) also carries
+the metals of the transmission and distribution network per kWh (``grid_materials.csv``:
+global stock of lines, substations and transformers / lifetime / world generation). Pure:
+reads CSV, returns records.
 
 References
 ----------
@@ -16,6 +19,9 @@ References
    https://www.iea.org/reports/the-role-of-critical-minerals-in-clean-energy-transitions
 2. U.S. EIA (2021). Electric Power Annual 2020, Tables 4.08.A/B (capacity factors).
    https://www.eia.gov/electricity/annual/
+3. Deetman, S. et al. (2021). Projected material requirements for the global electricity
+   infrastructure. Resources, Conservation and Recycling 164, 105200 (grid stocks, lifetimes).
+   https://doi.org/10.1016/j.resconrec.2020.105200
 """
 
 from __future__ import annotations
@@ -53,6 +59,37 @@ def plant_kg_per_kwh_from_kg_per_mw(kg_per_mw: float, capacity_factor: float,
 def plant_kg_per_kwh_from_t_per_twh(t_per_twh: float) -> float:
     """kg of a material per kWh from tonnes per TWh of lifetime generation (= 1e-6 x t/TWh)."""
     return t_per_twh * KG_PER_T / KWH_PER_TWH
+
+
+def grid_kg_per_kwh(stock_kt: float, lifetime_years: float, world_twh: float) -> float:
+    """kg of a material per kWh delivered by the grid: the steady-state replacement flow of
+    the global network stock (stock / lifetime, kt per year) over one year's world
+    generation (TWh): stock_kt x 1e6 kg/kt / lifetime / (world_twh x 1e9 kWh/TWh)."""
+    return stock_kt * KG_PER_T * KG_PER_T / lifetime_years / (world_twh * KWH_PER_TWH)
+
+
+def grid_resource_exchanges(folder: Path) -> list[Exchange]:
+    """The transmission and distribution metals of one kWh (``grid_materials.csv``), one
+    exchange per resource flow summed over lines, substations and transformers, divided by
+    the WORLD row's generation of ``country_mix.csv``. The same per kWh on every grid: the
+    source gives the global network only (a documented simplification)."""
+    world = next(r for r in read_table(folder / "country_mix.csv") if r["iso3"] == "WORLD")
+    twh = float(world["total_twh"])
+    total: dict[str, float] = {}
+    how: dict[str, list[str]] = {}
+    sources: dict[str, str] = {}
+    for r in read_table(folder / "grid_materials.csv"):
+        flow = r["resource_flow_name"]
+        total[flow] = total.get(flow, 0.0) + grid_kg_per_kwh(
+            float(r["stock_kt"]), float(r["lifetime_years"]), twh)
+        how.setdefault(flow, []).append(f"{r['component']} {float(r['stock_kt']):g} kt / "
+                                        f"{r['lifetime_years']} y")
+        sources[flow] = r["source"]
+    return [Exchange(flow=flow, categories=RESOURCE, amount=kg, unit="kg", source=sources[flow],
+                     comment=f"transmission and distribution network, {flow.lower()}: ("
+                     + " + ".join(how[flow]) + f") / {twh:g} TWh of world generation "
+                     f"({world['year']})")
+            for flow, kg in sorted(total.items())]
 
 
 def plant_resource_exchanges(technology_id: str, materials: list[dict[str, str]],
@@ -127,7 +164,8 @@ def water_exchanges(water: dict[str, float], iso3: str, regional: set[str], note
 
 
 def market_activity(row: dict[str, str], default_tech: dict[str, str],
-                    water: dict[str, float], regional: set[str]) -> Activity:
+                    water: dict[str, float], regional: set[str],
+                    grid_metals: Sequence[Exchange] = ()) -> Activity:
     source = row["source"].split(";")[-1]
     exchanges = [Exchange(input=default_tech[col[len(_SHARE_PREFIX):]], amount=float(v),
                           unit="kWh", source=source)
@@ -135,6 +173,7 @@ def market_activity(row: dict[str, str], default_tech: dict[str, str],
                  if col.startswith(_SHARE_PREFIX) and v and float(v) > 0]
     exchanges += water_exchanges(water, row["iso3"], regional,
                                  "generation share x technology water (Macknick et al. 2012)")
+    exchanges += grid_metals
     published = row.get("published_intensity_g_per_kwh")
     return Activity(
         code=names.grid_code(row['iso3']),
@@ -203,12 +242,13 @@ def technology_resources(folder: Path, techs: list[dict[str, str]]
 
 
 def mix_resources(folder: Path, mix: dict[str, str], note: str) -> list[Exchange]:
-    """Plant metals per kWh of one country mix row, as the genai-electricity market has."""
+    """Plant and network metals per kWh of one country mix row, as the genai-electricity
+    market has them."""
     techs = read_table(folder / "technologies.csv")
     resources = technology_resources(folder, techs)
     by_category = {r["mix_category"]: resources[r["technology_id"]]
                    for r in techs if r["default_for_mix"] == "True"}
-    return mix_resource_exchanges(mix, by_category, note)
+    return mix_resource_exchanges(mix, by_category, note) + grid_resource_exchanges(folder)
 
 
 def electricity_inventory(folder: Path) -> InventoryFile:
@@ -223,13 +263,15 @@ def electricity_inventory(folder: Path) -> InventoryFile:
     water = {m["iso3"]: mix_water_l_per_kwh(m, techs) for m in mixes}
     parent = {m["iso3"]: m for m in mixes}
     regional = set(country_factors(folder.parents[1]))
+    grid_metals = grid_resource_exchanges(folder)
     return InventoryFile(
         database=DATABASE,
         description="Location-based grid electricity: technology processes, country mixes "
                     "and intensity-only US states and Chinese provinces",
         activities=[technology_activity(r, resources[r["technology_id"]]) for r in techs]
-        + [market_activity(r, default_tech, water[r["iso3"]], regional) for r in mixes]
+        + [market_activity(r, default_tech, water[r["iso3"]], regional, grid_metals)
+           for r in mixes]
         + [subnational_activity(r, water[r["parent_iso3"]], regional, mix_resource_exchanges(
             parent[r["parent_iso3"]], by_category,
-            f"plant metals of the {r['parent_iso3']} mix (proxy)"))
+            f"plant metals of the {r['parent_iso3']} mix (proxy)") + grid_metals)
            for r in read_table(folder / "subnational_intensity.csv")])

@@ -10,6 +10,24 @@ Figures with another boundary (a host share, water *use* instead of consumption)
 as cross-checks but stay out of the range. Water consumption has no published per-card
 figure, so its range is the bottom-up value alone (the Monte Carlo spread comes from the
 bottom-up parameters).
+
+Monte Carlo samples the range (:func:`sampled`): the service builder gives each catalogue
+accelerator the parameters ``accelerator_embodied_gwp_kg`` and
+``accelerator_embodied_adp_kg_sb``, triangular (low, mode = central, high), and an exchange
+of (parameter - central) x the accelerator's share on the pre-characterised flow, so the
+deterministic result is the central one and the samples follow the catalogue range. The
+bounds per accelerator and route are in ``background/hardware/embodied_ranges.csv``,
+written from the catalogue (bw2calc) by ``benchmarks/issue14_embodied_ranges.py --write``
+and checked against it by ``tests/test_issue_14_embodied_sampling.py``.
+
+Why triangular: the catalogue gives three numbers, the smallest and largest published
+estimate and the route's own value, and no spread around them; a triangle uses exactly
+those, keeps every draw inside the published span and peaks at the value the deterministic
+result uses. A lognormal fitted to them would need a choice of which percentiles low and
+high stand for (none is published) and would put draws outside every published figure. The
+consequence is stated in the README: where the bottom-up value is the lowest estimate
+(H100: 137.6 kg, range to 575 kg), the triangle is one-sided and the Monte Carlo mean of the
+accelerator's GWP, (low + central + high) / 3, is above the deterministic value (283 kg).
 """
 
 from __future__ import annotations
@@ -85,4 +103,42 @@ def ranges(accelerator_id: str, bottom_up: dict[str, float], central: dict[str, 
         out[ind] = {"low": low[0], "central": central[ind], "high": high[0],
                     "low_source": low[1], "central_source": central_source,
                     "high_source": high[1]}
+    return out
+
+
+#: Indicator -> (service parameter, pre-characterised flow, its categories, unit) of the
+#: sampled embodied range (:func:`sampled`). Water has no range (bottom-up only).
+SAMPLED = {
+    "climate_change": ("accelerator_embodied_gwp_kg", "GWP100, pre-characterised", ("air",),
+                       "kg CO2-Eq"),
+    "abiotic_depletion_elements": ("accelerator_embodied_adp_kg_sb",
+                                   "ADP elements, pre-characterised",
+                                   ("natural resource", "in ground"), "kg Sb-Eq"),
+}
+SAMPLED_TABLE = ("background", "hardware", "embodied_ranges.csv")
+#: Columns of ``embodied_ranges.csv``.
+SAMPLED_COLUMNS = ("accelerator_id", "route", "indicator", "low", "central", "high",
+                   "low_source", "central_source", "high_source")
+
+
+def sampled(accelerator_id: str, route: str, root: Path | None = None
+            ) -> dict[str, dict[str, float | str]]:
+    """``{indicator: {low, central, high, low_source, high_source}}`` for the indicators of
+    :data:`SAMPLED` whose catalogue range has low < high, for ``route`` ("bottom-up" or
+    "vendor-pcf"); empty when the accelerator has no such range (or is not in the table)."""
+    from lca.data.files import inventory_root
+
+    path = (root if root is not None else inventory_root()).joinpath(*SAMPLED_TABLE)
+    if not path.exists():
+        return {}
+    stat = path.stat()
+    out: dict[str, dict[str, float | str]] = {}
+    for r in _read(str(path), stat.st_mtime_ns, stat.st_size):
+        if r["accelerator_id"] != accelerator_id or r["route"] != route \
+                or r["indicator"] not in SAMPLED:
+            continue
+        low, central, high = (float(r[k]) for k in ("low", "central", "high"))
+        if low < high and low <= central <= high:
+            out[r["indicator"]] = {"low": low, "central": central, "high": high,
+                                   "low_source": r["low_source"], "high_source": r["high_source"]}
     return out

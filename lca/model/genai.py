@@ -356,6 +356,7 @@ class _Builder:
             return None
         exchanges = [Exchange(input=self.hardware("accelerator"),
                               formula=f"{gpu_hours} / hardware_use_hours", unit="unit")]
+        exchanges += self.embodied_range(gpu_hours)
         server = self.hardware("server")
         if server:
             exchanges.append(Exchange(input=server, unit="unit",
@@ -367,6 +368,34 @@ class _Builder:
         return Activity(code=code, name=f"{substage} hardware, manufacture share (time allocation)",
                         unit=unit, stage=N.MANUFACTURE, substage=substage, source=MODEL_SOURCE,
                         exchanges=exchanges)
+
+    def embodied_range(self, gpu_hours: str) -> list[Exchange]:
+        """A catalogue accelerator's published range of embodied GWP and ADP, sampled by
+        Monte Carlo: a triangular parameter (low, mode = central, high) and an exchange of
+        (parameter - central) x the accelerator's share on the pre-characterised flow, zero
+        at the central value (:func:`lca.data.embodied_ranges.sampled`). A service that
+        states the parameter moves the accelerator's footprint to the stated value."""
+        from lca.data.embodied_ranges import SAMPLED, sampled
+
+        hw = self.spec.hardware
+        if hw.accelerator in (None, "custom"):
+            return []
+        route = "vendor-pcf" if hw.embodied == "vendor-pcf" else "bottom-up"
+        out = []
+        for ind, r in sampled(hw.accelerator, route).items():
+            name, flow, cats, unit = SAMPLED[ind]
+            why = (f"{hw.accelerator} ({route}) catalogue range: low {r['low']:.4g} "
+                   f"({r['low_source']}), central {r['central']:.4g}, high {r['high']:.4g} "
+                   f"({r['high_source']}); triangular with its mode at the central value")
+            self.constant(name, r["central"], unit, MODEL_SOURCE, why,
+                          uncertainty={"type": "triangular", "minimum": r["low"],
+                                       "maximum": r["high"]})
+            out.append(Exchange(flow=flow, categories=list(cats), unit=unit,
+                                formula=f"{gpu_hours} / hardware_use_hours * "
+                                        f"({name} - {r['central']!r})",
+                                comment="published range of the accelerator's embodied "
+                                        "footprint around the central value (0 at it)"))
+        return out
 
     def site_country(self) -> str | None:
         """ISO3 of the datacentre: the grid location, or its parent for a region."""
