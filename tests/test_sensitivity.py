@@ -69,7 +69,8 @@ def test_cli_sobol_json_and_figure(project, tmp_path, capsys):
 
 def test_given_bounds_for_fixed_parameters(model, project, capsys):
     """A fixed parameter (pue) gets a range: OAT evaluates exactly at the bounds, Sobol on
-    20 parameters (9 distributions + 11 ranges) ranks it, and bad bounds are refused."""
+    22 parameters (11 distributions, two of them the accelerator's embodied GWP and ADP
+    ranges of issue 14, + 11 ranges) ranks it, and bad bounds are refused."""
     from lca.analysis.sensitivity import oat, sobol, uncertain_parameters
     from lca.errors import InputError
 
@@ -83,10 +84,10 @@ def test_given_bounds_for_fixed_parameters(model, project, capsys):
              and p.name != "training_power_includes_pue"]
     bounds = {n: (0.8 * p.amount, 1.2 * p.amount) if p.amount else (0.0, 1.0)
               for n in fixed for p in model.spec.parameters if p.name == n}
-    assert len(uncertain_parameters(model, bounds=bounds)) == 20
+    assert len(uncertain_parameters(model, bounds=bounds)) == 22
     gwp = sobol(model, base_samples=256, seed=1, bounds=bounds)
     gwp = gwp[gwp.indicator == "climate_change"].set_index("parameter")
-    assert len(gwp) == 20 and gwp.loc["pue", "ST"] > gwp.loc["host_mass_kg", "ST"]
+    assert len(gwp) == 22 and gwp.loc["pue", "ST"] > gwp.loc["host_mass_kg", "ST"]
 
     with pytest.raises(InputError, match="not a free parameter"):
         oat(model, bounds={"nonexistent": (0, 1)})
