@@ -23,8 +23,9 @@ import numpy as np
 from lca.data import parse_yaml, read_text
 from pydantic import ValidationError
 
-from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty, \
-    check_mode
+from lca.data import quality
+from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Quantity, \
+    Uncertainty, check_mode
 from lca.data.sources import Source
 from lca.errors import FormulaError, InputError, Problem, UnitError
 from lca.formula import Formula
@@ -34,7 +35,7 @@ Key = tuple[str, str]
 
 _CSV_FIELDS = {"database", "activity", "type", "input", "flow", "categories", "amount",
                "formula", "unit", "source", "uncertainty", "scale", "gsd", "minimum",
-               "maximum", "comment"}
+               "maximum", "comment", "evidence", "pedigree", "basic_gsd2"}
 
 
 @dataclass
@@ -244,6 +245,11 @@ def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
         try:
             if "amount" in row:
                 row["amount"] = _num(row["amount"])
+            if "basic_gsd2" in row:
+                row["basic_gsd2"] = _num(row["basic_gsd2"])
+            if "pedigree" in row:  # "1::2::1::3::2", as categories are joined
+                row["pedigree"] = [int(x) if x.strip().isdigit() else x
+                                   for x in row["pedigree"].split("::")]
             if "categories" in row:
                 row["categories"] = row["categories"].split("::")
             exc = Exchange.model_validate({
@@ -359,10 +365,10 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
             depends |= {r["input"][0] for r in resolved} - {db}
             data[key] = _activity_dict(db, act, resolved, biosphere, f.path, ctx)
             if a_params:
-                act_params[act.code] = [_parameter_dict(p, values) for _, p in a_params]
+                act_params[act.code] = [_parameter_dict(p, values, ctx) for _, p in a_params]
     return ResolvedDatabase(
         name=db, biosphere=biosphere, data=data,
-        parameters=[_parameter_dict(p, db_values) for _, p in db_params],
+        parameters=[_parameter_dict(p, db_values, ctx) for _, p in db_params],
         activity_parameters=act_params, depends=depends,
         files=sorted(f.path for f in files),
         digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest())
@@ -559,6 +565,30 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
         out["comment"] = exc.comment
     if exc.uncertainty is not None:
         out.update(_scaled_uncertainty(exc.uncertainty, float(amount), factor))
+    basic = exc.basic_gsd2 or quality.default_basic_gsd2(
+        etype, exc.flow,
+        "natural resource" if (exc.categories or [""])[0] == "natural resource" else None)
+    out.update(_quality(exc, out["source"], out["amount"], basic, ctx))
+    return out
+
+
+def _quality(q: Quantity, source: str | None, amount: float, basic_gsd2: float,
+             ctx: _Context) -> dict:
+    """The data-quality fields of a parameter or exchange (lca.data.quality): ``evidence``
+    and the rule that gave it (``evidence basis``), the ``pedigree`` in Brightway's form
+    (Activity Browser shows it), and, for a pedigree without a stated distribution, the
+    lognormal it implies around ``amount`` (sigma^2 = basic + pedigree variances)."""
+    src = ctx.sources.get(source) if source else None
+    kind, basis = quality.evidence_of(q.evidence, formula=q.formula is not None,
+                                      source=source, source_kind=src.kind if src else None)
+    out: dict[str, Any] = {"evidence": kind, "evidence basis": basis}
+    if q.pedigree is not None:
+        out["pedigree"] = q.pedigree.brightway()
+        out["pedigree table"] = q.pedigree.table
+        out["basic gsd2"] = basic_gsd2
+        if q.uncertainty is None and amount:
+            sigma = quality.pedigree_sigma(q.pedigree, basic_gsd2)
+            out.update(Uncertainty(type="lognormal", scale=sigma).stats_arrays(amount))
     return out
 
 
@@ -614,7 +644,7 @@ def _activity_dict(db: str, act: Activity, exchanges: list[dict], biosphere: boo
     return data
 
 
-def _parameter_dict(p: Parameter, values: dict[str, Any]) -> dict:
+def _parameter_dict(p: Parameter, values: dict[str, Any], ctx: _Context) -> dict:
     out: dict[str, Any] = {"name": p.name, "amount": float(values.get(p.name, p.amount or 0.0))}
     if p.formula is not None:
         out["formula"] = p.formula
@@ -623,6 +653,9 @@ def _parameter_dict(p: Parameter, values: dict[str, Any]) -> dict:
             out[attr] = getattr(p, attr)
     if p.uncertainty is not None:
         out.update(p.uncertainty.stats_arrays(out["amount"]))
+    if p.evidence is not None or p.pedigree is not None:  # else inferred when read
+        out.update(_quality(p, p.source, out["amount"],
+                            p.basic_gsd2 or quality.default_basic_gsd2(None), ctx))
     return out
 
 

@@ -38,6 +38,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, \
     model_validator
 
+from lca.data.quality import Evidence, Pedigree
 from lca.formula import reserved_name_problem
 
 FORMAT = "genai-lca/inventory@1"
@@ -114,7 +115,13 @@ def _finite(value: float | None, what: str) -> float | None:
 
 
 class Quantity(Record):
-    """Shared fields of parameters and exchanges: a value (number or formula) and its unit."""
+    """Shared fields of parameters and exchanges: a value (number or formula) and its unit.
+
+    Data quality (:mod:`lca.data.quality`): ``evidence`` (measured, vendor-declared,
+    peer-reviewed, modelled, assumed; inferred from the source when not given),
+    ``pedigree`` (five scores 1-5) and ``basic_gsd2`` (basic uncertainty as GSD^2, default
+    by exchange class); a pedigree without ``uncertainty`` gives a lognormal.
+    """
 
     amount: Number | None = None
     formula: str | None = None
@@ -122,6 +129,10 @@ class Quantity(Record):
     source: str | None = None
     uncertainty: Uncertainty | None = None
     comment: str | None = None
+    evidence: Evidence | None = None
+    pedigree: Pedigree | None = None
+    basic_gsd2: Number | None = Field(default=None, ge=1.0,
+                                      description="basic uncertainty, GSD^2 (95 % factor)")
 
     @field_validator("amount")
     @classmethod
