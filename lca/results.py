@@ -149,9 +149,13 @@ class AssessmentResult:
                  f" x '{ref.get('activity', ['', ''])[1]}'; shares by lifecycle stage")
         body = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in lines]
         notes = [f"warning [{w['code']}]: {w['message']}" for w in self.warnings]
+        evidence = [f"evidence, {self.indicators[k].label}: " + ", ".join(
+            f"{kind} {_share(v, 1.0)}" for kind, v in shares.items())
+            for k, shares in self.evidence.items() if k in self.indicators]
         serving = ["serving (roofline): " + ", ".join(
             f"{k} = {_fmt(v)}" for k, v in self.serving.items())] if self.serving else []
         return "\n".join([title, ""] + body + ([""] + serving if serving else [])
+                         + ([""] + evidence if evidence else [])
                          + ([""] + notes if notes else []))
 
 

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from lca.data.quality import EVIDENCE_KINDS, ParameterScope, amount_evidence, normalised
+from lca.errors import FormulaError
 
 
 def evidence_shares(demand: dict[tuple, float], methods: dict[str, tuple],
@@ -153,7 +154,7 @@ class _Scopes:
         if params:
             try:
                 scope = ParameterScope(params)
-            except Exception:  # noqa: BLE001 - a scope that does not evaluate: own evidence
+            except FormulaError:  # a scope that does not evaluate: exchanges' own evidence
                 scope = None
         self.cache[key] = scope
         return scope

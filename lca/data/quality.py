@@ -48,6 +48,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from lca.errors import FormulaError
+
 Evidence = Literal["measured", "vendor-declared", "peer-reviewed", "modelled", "assumed"]
 #: The evidence kinds, from most to least direct.
 EVIDENCE_KINDS: tuple[str, ...] = ("measured", "vendor-declared", "peer-reviewed",
@@ -305,7 +307,10 @@ def amount_evidence(exchange: Mapping, scope: ParameterScope | None,
     stated = exchange.get("evidence") if exchange.get("evidence basis") == "stated" else None
     formula = exchange.get("formula")
     if formula and stated is None and scope is not None:
-        el = scope.elasticities(formula)
+        try:
+            el = scope.elasticities(formula)
+        except FormulaError:  # not evaluable around its value: the exchange's own evidence
+            el = {}
         if el:
             total = sum(el.values())
             kinds: dict[str, float] = {}
