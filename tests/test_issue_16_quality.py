@@ -132,7 +132,7 @@ def test_written_records_keep_evidence_pedigree_and_lognormal(tiny, project):
     assert water["pedigree"] == {"reliability": 1, "completeness": 2, "temporal correlation": 3,
                                  "geographical correlation": 5,
                                  "further technological correlation": 2}
-    assert water["basic gsd2"] == 1.2
+    assert water["basic gsd2"] == 1.2 and water["uncertainty from"] == "pedigree"
     elec = next(e for e in root.technosphere())
     assert elec["evidence"] == "modelled" and elec["evidence basis"] == "formula"
     assert "uncertainty type" not in elec
@@ -141,6 +141,7 @@ def test_written_records_keep_evidence_pedigree_and_lognormal(tiny, project):
     assert params["e_kwh"]["uncertainty type"] == 2
     assert params["e_kwh"]["scale"] == pytest.approx(SIGMA_E_KWH, rel=1e-15)
     assert params["e_kwh"]["evidence"] == "measured"
+    assert params["e_kwh"]["basic gsd2"] == 1.05  # a parameter's default
     assert "evidence" not in params["pue"]  # none stated: inferred when read
     co2 = next(e for e in bd.get_activity(("quality-bg", "elec")).biosphere()
                if e.input["name"] == "Carbon dioxide, fossil")
@@ -189,3 +190,18 @@ def test_reference_chat_service_evidence_shares(data_dir):
         # model assumptions alike: none of those kinds is absent
         for kind in ("measured", "vendor-declared", "peer-reviewed", "assumed"):
             assert shares[kind] > 0.01, (key, kind)
+
+
+def test_pedigree_spread_on_a_bounded_model_parameter_is_refused(data_dir, tmp_path):
+    # the pedigree's lognormal is the record's distribution from the start, so the model's
+    # domain check sees it: a share of time in use cannot be lognormal
+    text = (ROOT / "inventories" / "services" / "chat-8b-h200.yaml").read_text()
+    old = "{name: hardware_utilisation, amount: 0.6, unit: dimensionless,"
+    assert old in text
+    path = tmp_path / "chat-8b-pedigree.yaml"
+    path.write_text(text.replace(old, old + " pedigree: [2, 2, 2, 2, 2],"))
+    out = run_cli("--data-dir", str(data_dir), "validate", str(path))
+    assert out.returncode == 2, out.stderr
+    assert (f"{path}: field 'parameters.hardware_utilisation.uncertainty': parameter "
+            "'hardware_utilisation' must be in (0, 1]") in out.stderr
+    assert "its distribution (lognormal, GSD 1.05)" in out.stderr

@@ -565,31 +565,34 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
         out["comment"] = exc.comment
     if exc.uncertainty is not None:
         out.update(_scaled_uncertainty(exc.uncertainty, float(amount), factor))
-    basic = exc.basic_gsd2 or quality.default_basic_gsd2(
-        etype, exc.flow,
-        "natural resource" if (exc.categories or [""])[0] == "natural resource" else None)
-    out.update(_quality(exc, out["source"], out["amount"], basic, ctx))
+    _quality(exc, out, ctx)
     return out
 
 
-def _quality(q: Quantity, source: str | None, amount: float, basic_gsd2: float,
-             ctx: _Context) -> dict:
-    """The data-quality fields of a parameter or exchange (lca.data.quality): ``evidence``
-    and the rule that gave it (``evidence basis``), the ``pedigree`` in Brightway's form
-    (Activity Browser shows it), and, for a pedigree without a stated distribution, the
-    lognormal it implies around ``amount`` (sigma^2 = basic + pedigree variances)."""
-    src = ctx.sources.get(source) if source else None
+#: The stats_arrays fields a distribution writes.
+_STATS_FIELDS = ("uncertainty type", "loc", "scale", "minimum", "maximum", "negative")
+
+
+def _quality(q: Quantity, out: dict[str, Any], ctx: _Context) -> None:
+    """Add the data-quality fields of a parameter or exchange to its Brightway dict ``out``
+    (lca.data.quality): ``evidence`` and the rule that gave it (``evidence basis``), the
+    ``pedigree`` in Brightway's form (Activity Browser shows it), its table and basic
+    GSD^2, and ``uncertainty from: pedigree`` when the lognormal is the pedigree's default
+    (none around an amount of 0: a lognormal has no spread there)."""
+    src = ctx.sources.get(out.get("source")) if out.get("source") else None
     kind, basis = quality.evidence_of(q.evidence, formula=q.formula is not None,
-                                      source=source, source_kind=src.kind if src else None)
-    out: dict[str, Any] = {"evidence": kind, "evidence basis": basis}
+                                      source=out.get("source"),
+                                      source_kind=src.kind if src else None)
+    out.update({"evidence": kind, "evidence basis": basis})
     if q.pedigree is not None:
-        out["pedigree"] = q.pedigree.brightway()
-        out["pedigree table"] = q.pedigree.table
-        out["basic gsd2"] = basic_gsd2
-        if q.uncertainty is None and amount:
-            sigma = quality.pedigree_sigma(q.pedigree, basic_gsd2)
-            out.update(Uncertainty(type="lognormal", scale=sigma).stats_arrays(amount))
-    return out
+        out.update({"pedigree": q.pedigree.brightway(), "pedigree table": q.pedigree.table,
+                    "basic gsd2": q.basic_gsd2_in_force})
+    if q.spread_from_pedigree:
+        if out["amount"]:
+            out["uncertainty from"] = "pedigree"
+        else:
+            for name in _STATS_FIELDS:
+                out.pop(name, None)
 
 
 def _scaled_uncertainty(u: Uncertainty, amount: float, factor: float) -> dict:
@@ -654,8 +657,7 @@ def _parameter_dict(p: Parameter, values: dict[str, Any], ctx: _Context) -> dict
     if p.uncertainty is not None:
         out.update(p.uncertainty.stats_arrays(out["amount"]))
     if p.evidence is not None or p.pedigree is not None:  # else inferred when read
-        out.update(_quality(p, p.source, out["amount"],
-                            p.basic_gsd2 or quality.default_basic_gsd2(None), ctx))
+        _quality(p, out, ctx)
     return out
 
 
