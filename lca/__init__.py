@@ -7,7 +7,9 @@ list). Design and reasons: ``docs/DESIGN.md``.
 1. ``lca`` (this file: ``__version__`` and lazy re-exports), ``lca.errors``, ``lca.units``,
    ``lca.formula``: errors, pint units, safe arithmetic formulas.
 2. ``lca.data``: files -> validated, immutable records (inventories, services, sources,
-   distributions, registries, the file readers of :mod:`lca.data.files`). Pure.
+   distributions, registries, the file readers of :mod:`lca.data.files`), and
+   ``lca.measure``: measurement logs (CodeCarbon, NVML/Zeus, ML.ENERGY) -> measured
+   parameters and overlays. Pure.
 3. ``lca.model``: a service description -> inventory records (:mod:`lca.model.genai`). Pure.
 4. ``lca.core``: the compiled parametric model (numpy/scipy; no Brightway).
 5. ``lca.analysis``: uncertainty, sensitivity, sweep and comparison on the compiled model.

@@ -20,7 +20,7 @@ from lca.prepared import PreparedService, prepare
 
 __all__ = ["setup", "validate", "load", "catalog", "outlook", "prepare", "PreparedService",
            "assess", "contributions", "compile", "uncertainty", "sensitivity", "compare",
-           "graph", "export", "clear_cache"]
+           "graph", "export", "clear_cache", "find_activity", "measure"]
 
 
 def setup(data_dir: str | os.PathLike | None = None, *, force: bool = False):
@@ -258,12 +258,14 @@ def graph(service: str | os.PathLike, data_dir: str | os.PathLike | None = None,
 
 
 def export(service: str | os.PathLike, out: str | os.PathLike, *,
-           data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Write the service's database(s) in bw2io's Excel format: the service database to
-    ``out`` and its companion inputs database, when it has one, to ``<stem>-inputs.xlsx``.
-    Re-import with :func:`lca.bw.export.import_excel` into a project set up by
-    :func:`setup`."""
-    return prepare(service, data_dir=data_dir).export(out)
+           data_dir: str | os.PathLike | None = None, format: str | None = None) -> list[Path]:
+    """Write the service's database(s): ``format="excel"`` (default for .xlsx) in bw2io's
+    Excel format, the service database to ``out`` and its companion inputs database, when it
+    has one, to ``<stem>-inputs.xlsx`` (re-import with :func:`lca.bw.export.import_excel`
+    into a project set up by :func:`setup`); ``format="olca"`` (default for .zip) as one
+    openLCA JSON-LD zip holding the service, its whole background and the LCIA methods
+    (:mod:`lca.bw.olca`)."""
+    return prepare(service, data_dir=data_dir).export(out, format=format)
 
 
 def clear_cache(data_dir: str | os.PathLike | None = None) -> int:
@@ -272,3 +274,109 @@ def clear_cache(data_dir: str | os.PathLike | None = None) -> int:
     from lca.bw.project import data_dir as resolve
 
     return cache.ResultCache(cache.directory(resolve(data_dir))).clear()
+
+
+def find_activity(database: str, name: str | None = None, location: str | None = None,
+                  reference_product: str | None = None, *,
+                  data_dir: str | os.PathLike | None = None):
+    """Activities of ``database`` (any database of the project: ecoinvent, your own) named
+    ``name`` (exactly, else containing it, ignoring case), at ``location`` and with
+    ``reference_product`` when given, as a DataFrame (database, code, name, location,
+    reference_product, unit, link): ``link`` is the shortest mapping that names the row's
+    activity alone, to paste into a service file's ``activity:`` or an exchange's
+    ``input:`` (lca.data.links). An unknown database is an InputError listing the
+    project's databases."""
+    import pandas as pd
+
+    from lca.bw import writer
+    from lca.bw.project import PROJECT, data_dir as _data_dir, lock, use_project
+    from lca.bw.setup import ensure_setup
+    from lca.data.links import LinkError, check_database, minimal_link, search
+
+    base = _data_dir(data_dir)
+    ensure_setup(base)
+    with lock(base, "find activity"), use_project(PROJECT):
+        known = writer.known([database])
+    try:
+        check_database(database, known.databases)
+    except LinkError as exc:
+        raise InputError(Problem(str(exc), field="database")) from None
+    keys = search(known.activities, database, name, location, reference_product)
+    names = {known.activities[k].name.casefold() for k in keys}
+    acts = {k: a for k, a in known.activities.items() if a.name.casefold() in names}
+    return pd.DataFrame([{"database": k[0], "code": k[1], "name": acts[k].name,
+                          "location": acts[k].location,
+                          "reference_product": acts[k].product, "unit": acts[k].unit,
+                          "link": minimal_link(k, acts)} for k in keys],
+                        columns=["database", "code", "name", "location", "reference_product",
+                                 "unit", "link"])
+
+
+# ---------------------------------------------------------------------- measure (issue 15)
+def measure(logs: list[str | os.PathLike], service: str | os.PathLike, *,
+            kind: str | None = None, out: str | os.PathLike | None = None,
+            overlay: str | os.PathLike | None = None, requests: float | None = None,
+            tokens: float | None = None, stage: str = "inference", includes_pue: bool = False,
+            gpus: int | None = None):
+    """Measurement logs -> the ``measured`` energy model's parameters for ``service``
+    (:mod:`lca.measure`), written as a new service file ``out`` (the service with the
+    measured model, parameters and source, id suffixed ``-measured``) or as an overlay
+    ``overlay`` (``genai-lca/overlay@1``; assess with ``prepare(service, overlays=[...])``).
+    ``requests`` / ``tokens``: served per run, for logs that do not count them; ``gpus``:
+    GPUs per run when the logs say none. Neither the logs nor ``service`` change. Returns
+    the :class:`~lca.measure.fit.Fit` (parameters, source, spreads, split, warnings)."""
+    from lca.checks import finite
+    from lca.data import read_text
+    from lca.data.service import load_service
+    from lca.measure import read
+    from lca.measure.fit import fit
+    from lca.measure.overlay import apply, dump, make
+    from lca.outputs import check_output, write_text
+
+    if (out is None) == (overlay is None):
+        raise InputError(Problem("give one of --out NEW.yaml (a new service file) or "
+                                 "--overlay OVERLAY.yaml", field="--out"))
+    target, field = (out, "--out") if out is not None else (overlay, "--overlay")
+    target = check_output(target, {".yaml": "YAML", ".yml": "YAML"}, field=field)
+    source = Path(service).expanduser()
+    if target.resolve() == source.resolve():
+        raise InputError(Problem("would overwrite the service file itself; the input never "
+                                 "changes: give another file name", field=field))
+    for name, value in (("--requests", requests), ("--tokens", tokens)):
+        if value is not None:
+            finite(value, name, low=0, low_open=True, meaning="served per run")
+    if gpus is not None and gpus < 0:
+        raise InputError(Problem(f"must be >= 0; got {gpus}", field="--gpus"))
+    loaded = load_service(source)
+    if loaded.file.model is None:
+        raise InputError(Problem("the service has no 'model:' block: the measured energy "
+                                 "model belongs to the service model", file=str(source),
+                                 field="model"))
+    per_request = next((p.amount for p in loaded.file.parameters
+                        if p.name == "output_tokens_per_request"), None)
+    result = fit(read(logs, kind, requests=requests, tokens=tokens), stage=stage,
+                 includes_pue=includes_pue, gpus=gpus, tokens_per_request=per_request,
+                 service_id=loaded.file.service.id)
+    layer = make(result)
+    _check_overlaid(source, dump(layer), target)
+    write_text(target, apply(read_text(source), layer, str(target)) if out is not None
+               else dump(layer))
+    return result
+
+
+def _check_overlaid(service: Path, overlay_text: str, target: Path) -> None:
+    """The service with the overlay laid over it loads as a service file (else an
+    InputError naming ``target``), before anything is written."""
+    import dataclasses
+    import tempfile
+
+    from lca.prepared import load_overlaid
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder) / target.name
+        tmp.write_text(overlay_text, encoding="utf-8")
+        try:
+            load_overlaid(service.resolve(), (tmp,))
+        except InputError as exc:
+            raise InputError([dataclasses.replace(p, file=p.file.replace(str(tmp), str(target)))
+                              if p.file else p for p in exc.problems]) from None

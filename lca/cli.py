@@ -107,6 +107,9 @@ def assess(
     doubling_years: Optional[float] = typer.Option(None, "--doubling-years", help="Prospective:"
                                                    " accelerator efficiency doubling time in "
                                                    "years (default 2.6, Koomey; 0: none)."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", help="Overlay file "
+                                                 "(genai-lca measure --overlay), repeatable: "
+                                                 "laid over the service in order."),
 ) -> None:
     """Assess a service: totals per indicator and shares by lifecycle stage."""
     from lca.outputs import TEXT, check_output
@@ -116,7 +119,8 @@ def assess(
     if out is not None:
         out = check_output(out, {**TEXT, ".xlsx": "workbook"})
     svc = prepare(service, data_dir=_STATE["data_dir"], year=year, scenario=scenario,
-                  doubling_years=doubling_years, cache=_STATE["cache"])
+                  doubling_years=doubling_years, cache=_STATE["cache"],
+                  overlays=overlay or ())
     result = svc.assess(fu)
     if out is not None and out.suffix.lower() == ".xlsx":  # a workbook, whatever --format
         from lca.outputs import write_file
@@ -191,13 +195,16 @@ def uncertainty(
                                   "tcp://HOST:PORT of a Dask scheduler."),
     background: bool = typer.Option(False, "--background", help="Sample the background's "
                                     "uncertain entries too (mean factorisation reused)."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", help="Overlay file, "
+                                                 "repeatable (see assess)."),
 ) -> None:
     """Monte Carlo over the service's parameter and exchange distributions."""
-    from lca.api import uncertainty as do_uncertainty
+    from lca.prepared import prepare
 
-    result = do_uncertainty(service, samples, seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                            progress=_STATE["progress"], scheduler=scheduler,
-                            background=background, out=out, cache=_STATE["cache"])
+    result = prepare(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"],
+                     overlays=overlay or ()).uncertainty(
+        samples, seed=seed, fu=fu, progress=_STATE["progress"], scheduler=scheduler,
+        background=background, out=out)
     summary = result.summary()
     if out is not None:
         log.info("wrote %d samples to %s", samples, out)
@@ -263,13 +270,16 @@ def report(
 def export(
     service: Path = typer.Argument(..., help="Service file (YAML)."),
     out: Path = typer.Option(..., "--out", "-o", help="Workbook (.xlsx) in bw2io's Excel "
-                             "format."),
+                             "format, or openLCA JSON-LD zip (.zip)."),
+    format: Optional[str] = typer.Option(None, "--format", help="excel or olca (default: "
+                                         "from the suffix of --out, .xlsx or .zip)."),
 ) -> None:
     """Export the service's Brightway database(s) in bw2io's Excel format (re-importable
-    with bw2io.ExcelImporter into a project with the genai-lca background)."""
+    with bw2io.ExcelImporter into a project with the genai-lca background), or, with
+    --format olca, the service and its whole background as an openLCA JSON-LD zip."""
     from lca.api import export as do_export
 
-    for path in do_export(service, out, data_dir=_STATE["data_dir"]):
+    for path in do_export(service, out, data_dir=_STATE["data_dir"], format=format):
         log.info("wrote %s", path)
 
 
@@ -289,19 +299,20 @@ def sensitivity(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Figure for climate change "
                                        "(.png, .svg or .pdf)."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", help="Overlay file, "
+                                                 "repeatable (see assess)."),
 ) -> None:
     """One-at-a-time (tornado), Morris or Sobol sensitivity to the uncertain parameters."""
     from lca.analysis.sensitivity import parse_bounds
-    from lca.api import sensitivity as do_sensitivity
     from lca.outputs import FIGURES, check_output, write_file
+    from lca.prepared import prepare
 
     if out is not None:
         out = check_output(out, FIGURES)
-    frame = do_sensitivity(service, method.value,
-                           params=[p.strip() for p in params.split(",")] if params else None,
-                           bounds=parse_bounds(bounds) if bounds else None, samples=samples,
-                           seed=seed, fu=fu, data_dir=_STATE["data_dir"],
-                           cache=_STATE["cache"])
+    frame = prepare(service, data_dir=_STATE["data_dir"], cache=_STATE["cache"],
+                    overlays=overlay or ()).sensitivity(
+        method.value, params=[p.strip() for p in params.split(",")] if params else None,
+        bounds=parse_bounds(bounds) if bounds else None, samples=samples, seed=seed, fu=fu)
     if out is not None:
         from lca.report.plots import sensitivity_figure
 
@@ -398,6 +409,43 @@ def outlook(
         log.info("wrote %s and %s", out, second)
     typer.echo({Format.table: lambda: result.to_text(step=step), Format.json: result.to_json,
                 Format.csv: result.to_csv}[fmt]())
+
+
+@app.command()
+def measure(
+    logs: list[Path] = typer.Argument(..., help="Measurement logs: CodeCarbon emissions.csv, "
+                                      "NVML/Zeus energy CSV or ML.ENERGY run summary JSON."),
+    service: Path = typer.Option(..., "--service", help="The service file the measurement "
+                                 "is for (never changed)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="codecarbon, nvml or mlenergy "
+                                       "(default: detected from each file)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write a new service file: "
+                                       "the service on the measured energy model."),
+    overlay: Optional[Path] = typer.Option(None, "--overlay", help="Write only the measured "
+                                           "parameters, their source and the model switch "
+                                           "(assess SERVICE --overlay FILE)."),
+    requests: Optional[float] = typer.Option(None, "--requests", help="Requests served per "
+                                             "run (logs that do not count them)."),
+    tokens: Optional[float] = typer.Option(None, "--tokens", help="Output tokens generated "
+                                           "per run (logs that do not count them)."),
+    stage: str = typer.Option("inference", "--stage", help="inference, training or "
+                              "fine_tuning."),
+    includes_pue: bool = typer.Option(False, "--includes-pue", help="The logged energy is "
+                                      "facility energy (PUE included)."),
+    gpus: Optional[int] = typer.Option(None, "--gpus", help="GPUs per run, when the logs say "
+                                       "none (CodeCarbon on a CPU-only machine)."),
+) -> None:
+    """Turn measurement logs into the measured energy model's parameters (with spread and
+    source), as a new service file or an overlay."""
+    from lca.api import measure as do_measure
+
+    result = do_measure(logs, service, kind=kind, out=out, overlay=overlay, requests=requests,
+                        tokens=tokens, stage=stage, includes_pue=includes_pue, gpus=gpus)
+    for w in result.warnings:
+        log.warning("warning: %s", w)
+    if not _STATE["quiet"]:
+        typer.echo(f"{result.source['citation']}\n{result.summary()}", err=True)
+    log.info("wrote %s", out or overlay)
 
 
 def _emit_frame(frame, fmt: Format) -> None:

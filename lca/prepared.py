@@ -68,19 +68,27 @@ _KEEP = 64  # prepared services kept per process
 
 def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = None,
             year: int | None = None, scenario: str | None = None,
-            doubling_years: float | None = None, cache: bool = True) -> PreparedService:
+            doubling_years: float | None = None, cache: bool = True,
+            overlays: tuple[str | os.PathLike, ...] | list = ()) -> PreparedService:
     """The prepared service for ``service`` (a service file), for the present or, with
     ``year`` and ``scenario``, for a future year (see :func:`lca.api.assess`).
 
     ``cache=False`` neither reads nor writes the result cache (the in-process memo of the
-    object itself still holds while the project is unchanged)."""
+    object itself still holds while the project is unchanged). ``overlays``
+    (``genai-lca/overlay@1`` files, e.g. from ``genai-lca measure``) are laid over the
+    service in order (:func:`lca.measure.overlay.apply`); their content is part of the
+    service's digest, the files themselves never change."""
     from lca.bw.project import data_dir as resolve_data_dir
 
     path = Path(service).expanduser().resolve()
     if not path.is_file():  # the words of lca.data.service.load_service
         raise InputError(Problem("service file not found", file=str(service)))
+    overlays = tuple(Path(o).expanduser().resolve() for o in overlays)
+    for o in overlays:
+        if not o.is_file():
+            raise InputError(Problem("overlay file not found", file=str(o), field="--overlay"))
     try:
-        content = path.read_bytes()
+        content = content_digest(path, overlays)
     except OSError as exc:
         raise InputError(Problem(f"cannot be read: {exc.strerror}", file=str(service))) from None
     if doubling_years is not None:
@@ -90,13 +98,52 @@ def prepare(service: str | os.PathLike, *, data_dir: str | os.PathLike | None = 
                                 meaning="accelerator efficiency doubling time in years; 0: none")
     base = resolve_data_dir(data_dir)
     when = When(year, scenario, doubling_years)
-    key = (str(path), hashlib.sha256(content).hexdigest(), str(base), when, cache)
+    key = (str(path), content, str(base), when, cache, overlays)
     found = _PREPARED.get(key)
     if found is None:
         if len(_PREPARED) >= _KEEP:  # the oldest goes (dicts keep insertion order)
             del _PREPARED[next(iter(_PREPARED))]
-        found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache)
+        found = _PREPARED[key] = PreparedService(path, base, when, key[1], cache, overlays)
     return found
+
+
+def content_digest(path: Path, overlays: tuple[Path, ...] = ()) -> str:
+    """sha256 of the service file's bytes; with overlays, of the file and each overlay's
+    bytes in order (so an overlaid service never shares results with the plain one)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if not overlays:
+        return digest
+    return hashlib.sha256("\0".join([digest] + [hashlib.sha256(o.read_bytes()).hexdigest()
+                                               for o in overlays]).encode()).hexdigest()
+
+
+def load_overlaid(path: Path, overlays: tuple[Path, ...]):
+    """The service file ``path`` with ``overlays`` laid over it in order, loaded and checked
+    as a service file (:func:`lca.data.service.load_service`); problems of the result name
+    the service file and its overlays."""
+    import dataclasses
+    import tempfile
+
+    from lca.data import parse_yaml, read_text
+    from lca.data.service import load_service
+    from lca.measure.overlay import apply
+
+    loaded = load_service(path)  # the service file on its own is valid
+    if not overlays:
+        return loaded
+    text = read_text(path)
+    for o in overlays:
+        text = apply(text, parse_yaml(read_text(o), o), str(o))
+    label = " + ".join(map(str, (path, *overlays)))
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder) / path.name
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            loaded = load_service(tmp)
+        except InputError as exc:
+            raise InputError([dataclasses.replace(p, file=label) if p.file == str(tmp) else p
+                              for p in exc.problems]) from None
+    return dataclasses.replace(loaded, path=label)
 
 
 class PreparedService:
@@ -107,8 +154,10 @@ class PreparedService:
     those the result was computed under.
     """
 
-    def __init__(self, path: Path, data_dir: Path, when: When, digest: str, cache: bool):
+    def __init__(self, path: Path, data_dir: Path, when: When, digest: str, cache: bool,
+                 overlays: tuple[Path, ...] = ()):
         self.path, self.data_dir, self.when, self.digest = path, data_dir, when, digest
+        self.overlays = overlays
         self.cache = _cache.ResultCache(_cache.directory(data_dir)) if cache else None
         self._written: _Written | None = None
         self._stamps: dict | None = None
@@ -151,13 +200,11 @@ class PreparedService:
 
     # ------------------------------------------------------------------ Brightway side
     def _load(self):
-        from lca.data.service import load_service
-
-        if hashlib.sha256(self.path.read_bytes()).hexdigest() != self.digest:
+        if content_digest(self.path, self.overlays) != self.digest:
             from lca.errors import LCAError
 
             raise LCAError(f"{self.path} changed since it was prepared; prepare it again")
-        loaded = load_service(self.path)
+        loaded = load_overlaid(self.path, self.overlays)
         if not self.when.present:
             from lca.prospective.service import Prospect, prospective_service
 
@@ -325,18 +372,47 @@ class PreparedService:
 
         return self._cached("graph", (), compute)
 
-    def export(self, out: str | os.PathLike) -> list[Path]:
-        """The service's database(s) in bw2io's Excel format: the service to ``out``, its
-        companion inputs database, when it has one, to ``<stem>-inputs.xlsx``."""
-        from lca.bw.export import export_service
+    def export(self, out: str | os.PathLike, format: str | None = None) -> list[Path]:
+        """The service's database(s) in bw2io's Excel format (``format="excel"``): the
+        service to ``out``, its companion inputs database, when it has one, to
+        ``<stem>-inputs.xlsx``; or (``format="olca"``) the service with its whole background
+        as one openLCA JSON-LD zip (:mod:`lca.bw.olca`). ``format=None``: from the suffix."""
         from lca.bw.project import lock, use_project
-        from lca.outputs import check_output, writing
+        from lca.outputs import check_output, write_file, writing
 
-        out = check_output(out, {".xlsx": "bw2io Excel workbook"})
+        format = export_format(out, format)
+        if format == "olca":
+            out = check_output(out, {".zip": "openLCA JSON-LD zip"})
+        else:
+            out = check_output(out, {".xlsx": "bw2io Excel workbook"})
         with lock(self.data_dir, f"export {self.path.name}"), use_project():
             database = self._write().service.database
+            if format == "olca":
+                from lca.bw.olca import export_olca
+                from lca.data.files import method_names
+
+                methods = [s["name"] for s in method_names().values()]
+                write_file(out, lambda target: export_olca(database, target, methods=methods))
+                return [out]
+            from lca.bw.export import export_service
+
             with writing(out):
                 return export_service(database, out)
+
+
+#: Export formats: name -> the suffix of --out that selects it when no format is given.
+EXPORT_FORMATS = {"excel": ".xlsx", "olca": ".zip"}
+
+
+def export_format(out: str | os.PathLike, format: str | None) -> str:
+    """``format`` checked, or the format of ``out``'s suffix (.xlsx: excel, .zip: olca)."""
+    if format is None:
+        by_suffix = {v: k for k, v in EXPORT_FORMATS.items()}
+        return by_suffix.get(Path(out).suffix.lower(), "excel")
+    if format not in EXPORT_FORMATS:
+        raise InputError(Problem(f"unknown export format '{format}'; use one of "
+                                 f"{', '.join(EXPORT_FORMATS)}", field="--format"))
+    return format
 
 
 # ---------------------------------------------------------------------- checks
@@ -413,7 +489,8 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
     amount = float(Formula(unit.amount).evaluate(values))
     methods = {k: s["name"] for k, s in specs.items()}
     sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
-    evidence = _evidence_shares({(svc.database, unit.activity): amount}, methods)
+    evidence = _evidence_shares({(svc.database, unit.activity): amount}, methods,
+                                w.database.sources)
     provenance = _provenance(data_dir, w.database, specs)
     provenance["allocation"] = _allocation(svc)
     if (hw := _embodied_hardware(svc)) is not None:
@@ -441,13 +518,15 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
         provenance=provenance, warnings=warnings, serving=serving, evidence=evidence)
 
 
-def _evidence_shares(demand: dict, methods: dict) -> dict:
-    """Indicator -> evidence kind -> share of the total (lca.bw.evidence; issue 16)."""
+def _evidence_shares(demand: dict, methods: dict, local: list[dict]) -> dict:
+    """Indicator -> evidence kind -> share of the total (lca.bw.evidence; issue 16);
+    ``local``: the service file's own bibliography entries."""
     from lca.bw.evidence import evidence_shares
     from lca.data.files import inventory_root
     from lca.data.sources import load_sources
 
     kinds = {k: s.kind for k, s in load_sources(inventory_root() / "SOURCES").items()}
+    kinds.update({s["id"]: s["kind"] for s in local})
     return evidence_shares(demand, methods, kinds)
 
 
@@ -470,7 +549,9 @@ def _contributions(w: _Written, fu: str | None, top: int):
     for p in params:
         if p["source"]:
             uses[p["source"]] = uses.get(p["source"], 0) + 1
-    known = load_sources(inventory_root() / "SOURCES")
+    from lca.bw.writer import local_sources
+
+    known = {**local_sources(), **load_sources(inventory_root() / "SOURCES")}
     fields = ("citation", "year", "licence", "url", "kind")
     sources = [{"id": sid, **({k: getattr(known[sid], k) for k in fields} if sid in known
                               else {"citation": "(not in the bibliography)"}), "uses": n}

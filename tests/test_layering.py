@@ -19,7 +19,7 @@ BRIGHTWAY = ("bw2data", "bw2calc", "bw2io", "bw_processing")
 #: layers before it. A module belongs to the first entry whose name is its name or a prefix.
 LAYERS: list[tuple[str, ...]] = [
     ("lca", "lca.errors", "lca.units", "lca.formula"),  # base ("lca" is the root package)
-    ("lca.data",),
+    ("lca.data", "lca.measure"),
     ("lca.model",),
     ("lca.core",),
     ("lca.analysis",),
@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("lca.cli",),
 ]
 #: Packages that must never import Brightway, directly or through lca.bw.
-PURE = ("lca.data", "lca.model", "lca.core", "lca.analysis", "lca.prospective",
+PURE = ("lca.data", "lca.measure", "lca.model", "lca.core", "lca.analysis", "lca.prospective",
         "lca.results")
 
 #: (importing module, imported module) -> why it is allowed anyway. Each is a debt to pay

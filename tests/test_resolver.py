@@ -111,11 +111,12 @@ def test_links_resolve_and_units_convert(tmp_path):
     ("amount: 20, unit: g}",
      "amount: 20, unit: g, source: test-sorce}",
      "{path}: dataset 'server-hour': field 'exchanges[1].source': unknown source "
-     "'test-sorce' (not in inventories/SOURCES); similar: test-source"),
+     "'test-sorce' (not in inventories/SOURCES nor in a 'sources:' section of the files "
+     "read); similar: test-source"),
     ("{name: power_w, amount: 500, unit: W, source: test-source}",
      "{name: power_w, amount: 500, unit: W, source: nowhere}",
      "{path}: dataset 'test-db': field 'parameters.power_w.source': unknown source "
-     "'nowhere' (not in inventories/SOURCES)"),
+     "'nowhere' (not in inventories/SOURCES nor in a 'sources:' section of the files read)"),
 ])
 def test_an_unknown_reference_names_file_dataset_and_field(tmp_path, old, new, message):
     assert old in GOOD

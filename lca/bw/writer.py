@@ -20,16 +20,23 @@ FLOW_TYPES = frozenset({"emission", "natural resource", "inventory indicator", "
 
 
 def known(databases: Iterable[str] | None = None) -> Known:
-    """Units and flow names of the project's existing activities and flows."""
+    """Units and flow names of the project's existing activities and flows, and the name,
+    location and reference product of every activity (what links match on,
+    :mod:`lca.data.links`)."""
     import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
 
+    from lca.data.links import ActivityInfo
+
     names = set(bd.databases) if databases is None else set(databases) & set(bd.databases)
     out = Known(databases=set(bd.databases))
-    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.data).where(
-        AD.database.in_(sorted(names)))
-    for db, code, name, typ, data in query.tuples():
+    query = AD.select(AD.database, AD.code, AD.name, AD.type, AD.location, AD.product,
+                      AD.data).where(AD.database.in_(sorted(names)))
+    for db, code, name, typ, location, product, data in query.tuples():
         out.units[(db, code)] = data.get("unit", "")
+        if typ not in FLOW_TYPES:
+            out.activities[(db, code)] = ActivityInfo(name or "", location, product,
+                                                      data.get("unit", ""))
         if data.get("properties"):
             out.properties[(db, code)] = data["properties"]
             out.sources[(db, code)] = data.get("source")
@@ -91,7 +98,7 @@ def _write_one(rdb: ResolvedDatabase) -> None:
     if rdb.name in bd.databases:
         _delete_parameters(rdb.name)
     db.register(format="genai-lca", depends=sorted(rdb.depends),
-                **{"genai-lca files": rdb.files})
+                **{"genai-lca files": rdb.files, SOURCES_KEY: rdb.sources})
     db.write({k: _plain(v) for k, v in rdb.data.items()}, searchable=not rdb.biosphere)
     if rdb.parameters or rdb.activity_parameters:
         _write_parameters(rdb)
@@ -163,3 +170,18 @@ def write_methods(methods: list[dict], digest: str, *, force: bool = False) -> l
         written.append(name)
     return written
 
+
+
+#: Database metadata key holding the bibliography entries its files declared themselves.
+SOURCES_KEY = "genai-lca sources"
+
+
+def local_sources() -> dict:
+    """The ``sources:`` entries of every database written in the current project, by id
+    (:class:`lca.data.sources.Source`); the package's bibliography is not among them."""
+    import bw2data as bd
+
+    from lca.data.sources import Source
+
+    return {e["id"]: Source.model_validate(e) for meta in bd.databases.values()
+            for e in meta.get(SOURCES_KEY) or []}

@@ -24,6 +24,7 @@ from lca.data import parse_yaml, read_text
 from pydantic import ValidationError
 
 from lca.data import quality
+from lca.data.links import ActivityInfo, Link, LinkError, resolve_link
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Quantity, \
     Uncertainty, check_mode
 from lca.data.sources import Source
@@ -72,7 +73,9 @@ class Known:
 
     ``units``: unit of every activity/flow key; ``flows``: biosphere flow keys by
     ``(name, categories)``; ``databases``: names of databases that exist; ``properties``
-    and ``sources``: key figures of activities (TDP, PUE, ...) and their source ids.
+    and ``sources``: key figures of activities (TDP, PUE, ...) and their source ids;
+    ``activities``: name, location, reference product and unit of every activity (not
+    flows), what a :class:`~lca.data.links.Link` matches on.
     """
 
     units: dict[Key, str] = field(default_factory=dict)
@@ -80,6 +83,7 @@ class Known:
     databases: set[str] = field(default_factory=set)
     properties: dict[Key, dict] = field(default_factory=dict)
     sources: dict[Key, str] = field(default_factory=dict)
+    activities: dict[Key, ActivityInfo] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +98,8 @@ class ResolvedDatabase:
     depends: set[str]
     files: list[str]
     digest: str
+    #: The files' own bibliography entries (``sources:``), stored in the database's metadata.
+    sources: list[dict] = field(default_factory=list)
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
@@ -278,7 +284,9 @@ def _num(text: str) -> float:
 def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
             ) -> dict[str, ResolvedDatabase]:
     """Check the whole set and return Brightway-ready databases, in dependency order."""
-    problems: list[Problem] = []
+    from lca.data.sources import with_local
+
+    sources, problems = with_local(dict(sources), inv.files)
     by_db: dict[str, list[SourcedFile]] = {}
     for f in inv.files:
         by_db.setdefault(f.content.database, []).append(f)
@@ -286,6 +294,7 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
     # Index everything the set defines, so links within the set resolve.
     own_units: dict[Key, str] = {}
     own_flows: dict[tuple[str, tuple[str, ...]], Key] = {}
+    own_acts: dict[Key, ActivityInfo] = {}
     where: dict[Key, str] = {}
     for db, files in by_db.items():
         for f in files:
@@ -303,6 +312,9 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
                                             field="unit"))
                 if f.content.biosphere:
                     own_flows[(act.name, tuple(act.categories or ()))] = key
+                else:
+                    own_acts[key] = ActivityInfo(act.name, act.location, act.reference_product,
+                                                 own_units.get(key, act.unit))
     all_units = {**known.units, **own_units}
     all_flows = {**known.flows, **own_flows}
     databases = known.databases | set(by_db)
@@ -317,7 +329,10 @@ def resolve(inv: InventorySet, known: Known, sources: Mapping[str, Source]
             continue
         extra.setdefault((db, code), []).append((f"{path}:{line}", exc))
 
-    ctx = _Context(all_units, all_flows, databases, sources, problems)
+    # A set's database replaces the project's copy: links match its new activities only.
+    all_acts = {**{k: a for k, a in known.activities.items() if k[0] not in by_db},
+                **own_acts}
+    ctx = _Context(all_units, all_flows, databases, sources, problems, all_acts)
     out: dict[str, ResolvedDatabase] = {}
     for db, files in by_db.items():
         out[db] = _resolve_database(db, files, extra, ctx)
@@ -334,6 +349,7 @@ class _Context:
     databases: set[str]
     sources: Mapping[str, Source]
     problems: list[Problem]
+    activities: Mapping[Key, ActivityInfo] = field(default_factory=dict)
 
     def problem(self, msg: str, file: str, dataset: str | None = None,
                 fld: str | None = None) -> None:
@@ -371,7 +387,8 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
         parameters=[_parameter_dict(p, db_values, ctx) for _, p in db_params],
         activity_parameters=act_params, depends=depends,
         files=sorted(f.path for f in files),
-        digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest())
+        digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest(),
+        sources=[s.model_dump(exclude_none=True) for f in files for s in f.content.sources])
 
 
 def _evaluate_parameters(params: list[tuple[str, Parameter]], outer: dict[str, Any],
@@ -485,12 +502,14 @@ def _is_lifetime(p: Parameter) -> bool:
 def _check_source(source: str | None, path: str, dataset: str | None, fld: str,
                   ctx: _Context) -> None:
     if source is None:
-        ctx.problem("has no source; every number needs a source id from inventories/SOURCES",
+        ctx.problem("has no source; every number needs a source id from inventories/SOURCES "
+                    "or the file's own 'sources:'",
                     path, dataset, fld)
     elif source not in ctx.sources:
         close = sorted(s for s in ctx.sources if s.split("-")[0] == source.split("-")[0])[:3]
         hint = f"; similar: {', '.join(close)}" if close else ""
-        ctx.problem(f"unknown source '{source}' (not in inventories/SOURCES){hint}",
+        ctx.problem(f"unknown source '{source}' (not in inventories/SOURCES nor in a 'sources:' "
+                    f"section of the files read){hint}",
                     path, dataset, fld)
 
 
@@ -507,6 +526,13 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
         if key is None:
             ctx.problem(f"no biosphere flow named '{exc.flow}' in {list(exc.categories or [])}"
                         f"{_flow_hint(exc.flow, ctx)}", path, act.code, f"{fld}.flow")
+            return None
+    elif isinstance(exc.input, Link):  # by name, location and product, or by code
+        try:
+            key = resolve_link(exc.input, ctx.activities, ctx.databases)
+        except LinkError as err:
+            ctx.problem(f"links to no single activity: {err}", path, act.code,
+                        f"{fld}.input")
             return None
     else:
         key = _parse_input(db, exc.input)

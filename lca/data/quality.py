@@ -301,7 +301,8 @@ def amount_evidence(exchange: Mapping, scope: ParameterScope | None,
       product of independent numbers per number);
     - a structural link (a technosphere amount of exactly 1, no formula, no stated
       evidence or pedigree): weight 0 - it passes its supplier's evidence through;
-    - otherwise the exchange's own evidence, weight 1.
+    - otherwise the exchange's own evidence (as written by the resolver, else inferred
+      from ``source_kind``), weight 1.
     ``exchange`` is a Brightway exchange dict (``formula``, ``amount``, ``evidence``,
     ``evidence basis``, ``source``, ``type``, ``pedigree``)."""
     stated = exchange.get("evidence") if exchange.get("evidence basis") == "stated" else None
@@ -321,6 +322,7 @@ def amount_evidence(exchange: Mapping, scope: ParameterScope | None,
     if (exchange.get("type") == "technosphere" and not formula and stated is None
             and "pedigree" not in exchange and exchange.get("amount") == 1):
         return 0.0, {}
-    kind = stated or evidence_of(None, formula=False, source=exchange.get("source"),
-                                 source_kind=source_kind)[0]
+    written = exchange.get("evidence") if exchange.get("evidence basis") != "formula" else None
+    kind = stated or written or evidence_of(None, formula=False, source=exchange.get("source"),
+                                            source_kind=source_kind)[0]
     return 1.0, {kind: 1.0}

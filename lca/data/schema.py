@@ -33,13 +33,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, \
-    field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, \
+    PrivateAttr, Tag, field_validator, model_validator
 
 from lca.data import quality
+from lca.data.links import Link
 from lca.data.quality import Evidence, Pedigree
+from lca.data.sources import Source
 from lca.formula import reserved_name_problem
 
 FORMAT = "genai-lca/inventory@1"
@@ -216,9 +218,23 @@ class Parameter(Quantity):
         return v
 
 
+def _input_kind(value) -> str:
+    return "link" if isinstance(value, (dict, Link)) else \
+        "path" if isinstance(value, list) else "code"
+
+
+#: An exchange's input: a code, "db/code", [db, code], or a mapping read as a
+#: :class:`~lca.data.links.Link` (its own errors only, not those of the other forms).
+ExchangeInput = Annotated[Union[Annotated[str, Tag("code")], Annotated[list[str], Tag("path")],
+                                Annotated[Link, Tag("link")]],
+                          Discriminator(_input_kind)]
+
+
 class Exchange(Quantity):
     type: Literal["technosphere", "biosphere", "production", "substitution"] | None = None
-    input: str | list[str] | None = Field(default=None, description="'code', 'db/code'")
+    input: ExchangeInput | None = Field(
+        default=None, description="'code', 'db/code', or a link {database, name, location, "
+        "reference_product} or {database, code} (lca.data.links)")
     flow: str | None = Field(default=None, description="biosphere flow name")
     categories: list[str] | None = None
 
@@ -270,6 +286,9 @@ class InventoryFile(Record):
     description: str | None = None
     biosphere: bool = Field(default=False, description="a database of elementary flows")
     allow_cycles: bool = False
+    #: The file's own bibliography entries (same fields as ``inventories/SOURCES``); an id
+    #: may not shadow a package id (issue 15).
+    sources: list[Source] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
 

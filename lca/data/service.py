@@ -29,7 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lca.data import names, parse_yaml, read_text
 from lca.data.inventory import _schema_problem
-from lca.data.schema import Activity, InventoryFile, Parameter
+from lca.data.links import Link
+from lca.data.schema import Activity, InventoryFile, Number, Parameter
+from lca.data.sources import Source
 from lca.errors import InputError, Problem
 
 SERVICE_FORMAT = "genai-lca/service@1"
@@ -93,17 +95,58 @@ class Boundary(_Spec):
 
 
 class Electricity(_Spec):
-    """Grid electricity: a location of ``genai-electricity`` (ISO3, US-XX, CN-XX), or a
+    """Grid electricity: a location of ``genai-electricity`` (ISO3, US-XX, CN-XX), a
     factor stated by the study or a supplier (``stated``: parameters
-    ``grid_gwp_kg_per_kwh`` and optionally ``grid_water_l_per_kwh``)."""
+    ``grid_gwp_kg_per_kwh`` and optionally ``grid_water_l_per_kwh``), or an activity of any
+    database of the project (``linked``: ``activity`` is a :class:`~lca.data.links.Link`,
+    e.g. ecoinvent's "market for electricity, medium voltage" at FR; ``location``, optional,
+    is then the site's ISO3 country for the AWARE factor of on-site water)."""
 
     location: str | None = None
-    basis: Literal["location-based", "market-based", "stated"] = "location-based"
+    basis: Literal["location-based", "market-based", "stated", "linked"] = "location-based"
+    activity: Link | None = None
 
     @model_validator(mode="after")
     def location_or_stated(self):
         if self.basis == "location-based" and not self.location:
             raise ValueError("location-based electricity needs a 'location' (ISO3 or region)")
+        return self
+
+    @model_validator(mode="after")
+    def activity_when_linked(self):
+        if self.basis == "linked" and self.activity is None:
+            raise ValueError("linked electricity needs an 'activity': {database, name, "
+                             "location, reference_product} or {database, code}")
+        if self.basis != "linked" and self.activity is not None:
+            raise ValueError(f"'activity' is read with basis 'linked' only, not "
+                             f"'{self.basis}'")
+        return self
+
+
+class LinkedInput(_Spec):
+    """An extra input of one stage's operation (a material, transport, energy) from any
+    database of the project: ``amount`` or ``formula`` (over the service's parameters) of
+    ``activity`` per unit of the stage's operation (inference: per request; training and
+    fine-tuning: per campaign), in ``unit`` (converted to the activity's unit)."""
+
+    stage: Literal["inference", "training", "fine_tuning"]
+    activity: Link
+    amount: Number | None = None
+    formula: str | None = None
+    unit: str
+    source: str
+    comment: str | None = None
+
+    @field_validator("formula", mode="before")
+    @classmethod
+    def formula_is_text(cls, v):
+        return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @model_validator(mode="after")
+    def amount_or_formula(self):
+        if (self.amount is None) == (self.formula is None):
+            raise ValueError("give exactly one of 'amount' (a number) or 'formula' (an "
+                             "expression over the service's parameters)")
         return self
 
 
@@ -158,6 +201,15 @@ class ServiceModel(_Spec):
     training: Campaign | None = None
     fine_tuning: Campaign | None = None
     inference: Inference | None = None
+    inputs: list[LinkedInput] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def inputs_have_their_stage(self):
+        absent = sorted({i.stage for i in self.inputs if getattr(self, i.stage) is None})
+        if absent:
+            raise ValueError(f"'inputs' name stage(s) {', '.join(absent)} that the model has "
+                             "no block for")
+        return self
 
     @model_validator(mode="after")
     def does_something(self):
@@ -177,6 +229,8 @@ class ServiceFile(BaseModel):
     service: ServiceMeta
     functional_units: list[FunctionalUnit] = Field(default_factory=list)
     description: str | None = None
+    #: The service's own bibliography entries, cited like the package's (issue 15).
+    sources: list[Source] = Field(default_factory=list)
     model: ServiceModel | None = None
     parameters: list[Parameter] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
@@ -207,7 +261,8 @@ class ServiceFile(BaseModel):
 
     def inventory(self) -> InventoryFile:
         return InventoryFile(database=self.database, description=self.service.name,
-                             parameters=self.parameters, activities=self.activities)
+                             sources=self.sources, parameters=self.parameters,
+                             activities=self.activities)
 
 
 

@@ -1,4 +1,5 @@
-"""The bibliography: every ``source`` id in ``inventories/`` resolves to an entry here."""
+"""The bibliography: every ``source`` id in ``inventories/`` resolves to an entry here, or
+to an entry of the citing file's own ``sources:`` section (issue 15)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class Source(BaseModel):
     year: int
     licence: str
     url: str | None = None
-    kind: Literal["literature", "dataset", "package", "vendor", "assumption"]
+    #: ``measurement``: a log of the user's own runs (CodeCarbon, NVML, Zeus: issue 15).
+    kind: Literal["literature", "dataset", "package", "vendor", "assumption", "measurement"]
     notes: str | None = None
 
     @field_validator("id")
@@ -63,3 +65,25 @@ def load_sources(folder: Path) -> dict[str, Source]:
     if problems:
         raise InputError(problems)
     return sources
+
+
+def with_local(package: dict[str, Source], files) -> tuple[dict[str, Source], list[Problem]]:
+    """The package's bibliography plus the ``sources:`` of ``files`` (objects with ``path``
+    and ``content.sources``), and the problems found: a local id that shadows a package id,
+    or one id given two different entries by two files."""
+    merged, origin, problems = dict(package), {}, []
+    for f in files:
+        for src in f.content.sources:
+            if src.id in package:
+                problems.append(Problem(
+                    f"source id '{src.id}' is already in the package's bibliography "
+                    "(inventories/SOURCES); a file's own source may not shadow it: cite the "
+                    "package's entry or give yours another id", file=f.path, dataset=src.id,
+                    field="sources"))
+            elif src.id in origin and merged[src.id] != src:
+                problems.append(Problem(f"source id '{src.id}' is defined differently in "
+                                        f"{origin[src.id]}", file=f.path, dataset=src.id,
+                                        field="sources"))
+            else:
+                merged[src.id], origin[src.id] = src, f.path
+    return merged, problems

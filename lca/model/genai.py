@@ -34,6 +34,7 @@ from lca import units
 from lca.data import names as N, parameters
 from lca.data.datacenter import DEFAULT_INFRASTRUCTURE
 from lca.data.inventory import InventorySet, Known, SourcedFile
+from lca.data.links import Link, LinkError, resolve_link
 from lca.data.schema import Activity, Exchange, InventoryFile, Parameter
 from lca.data.service import Campaign, FunctionalUnit, Inference, Service, ServiceModel
 from lca.errors import FormulaError, InputError, Problem, UnitError
@@ -211,10 +212,21 @@ class _Builder:
         return name
 
     # ----------------------------------------------------------------- links
-    def grid(self) -> str:
+    def grid(self) -> str | list[str]:
         e = self.spec.electricity
         if e.basis == "location-based":
             return f"{ELECTRICITY_DB}/{N.grid_code(e.location)}"
+        if e.basis == "linked":  # a companion tagged as the grid, so energy is counted
+            if not any(a.code == "electricity" for a in self.inputs):
+                target = self.link(e.activity, "kWh", "model.electricity.activity")
+                self.inputs.append(Activity(
+                    code="electricity", name=f"electricity, linked to {e.activity.describe()}",
+                    unit="kilowatt hour", location=e.activity.location or "GLO",
+                    properties={"energy": "grid electricity", "basis": "linked"},
+                    source=MODEL_SOURCE, exchanges=[Exchange(
+                        input=target, amount=1, unit="kWh",
+                        comment="the grid is the user's activity (unit converted)")]))
+            return f"{N.inputs_database(self.db)}/electricity"
         if any(a.code == "electricity" for a in self.inputs):
             return f"{N.inputs_database(self.db)}/electricity"
         self.need("grid_gwp_kg_per_kwh", f"electricity basis '{e.basis}'")
@@ -237,6 +249,23 @@ class _Builder:
                                                       "basis": e.basis},
             source=src.source if src else MODEL_SOURCE, exchanges=exchanges))
         return f"{N.inputs_database(self.db)}/electricity"
+
+    def link(self, link: Link, unit: str, fld: str) -> list[str]:
+        """[database, code] of the activity ``link`` names (:mod:`lca.data.links`), whose
+        unit ``unit`` converts to; else a problem at ``fld``, reported once."""
+        try:
+            key = resolve_link(link, self.known.activities, self.known.databases)
+            target = self.known.activities[key].unit
+            try:
+                units.conversion_factor(unit, target)
+            except UnitError as exc:
+                raise LinkError(f"{link.describe()} is in '{target}', which '{unit}' does not "
+                                f"convert to ({exc.reason})") from None
+        except LinkError as err:
+            if not any(p.field == fld for p in self.problems):
+                self.problems.append(Problem(str(err), file=self.path, field=fld))
+            return [link.database, link.code or str(link.name)]
+        return list(key)
 
     def hardware(self, part: str) -> str | None:
         """Link to the accelerator or server, or a custom one from stated footprints."""
@@ -367,6 +396,13 @@ class _Builder:
         fab country (lca.data.hardware.evaporated_flow)."""
         e = self.spec.electricity
         world = "the world average (42.95 m3 world-eq per m3, EF 3.1)"
+        if e.basis == "linked":
+            site = (f"on-site water uses the AWARE factor of {iso3}" if regional else
+                    f"on-site water uses {world}" + (f" (no AWARE factor for '{iso3}')"
+                                                     if iso3 else ""))
+            return (f"{site}; the linked grid activity's water flows get their own factors "
+                    "(biosphere3's, the world average where not regionalised); embodied water "
+                    "uses the AWARE factor of the country where it is consumed")
         if e.basis != "location-based":
             grid = (f"grid water of the {e.basis} factor (grid_water_l_per_kwh) uses {world}"
                     if "grid_water_l_per_kwh" in self.params else
@@ -433,6 +469,7 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
         acts.insert(0, Activity(code="request", name="one request, training amortised",
                                 unit="request", stage=N.SERVICE, source=MODEL_SOURCE,
                                 exchanges=root))
+    acts = _linked_inputs(b, acts)
     b.check_domains()
     if b.problems:
         raise InputError(b.problems)
@@ -442,6 +479,30 @@ def generate(db: str, kind: str, spec: ServiceModel, params: list[Parameter], kn
         files.append(InventoryFile(database=N.inputs_database(db), parameters=b.input_params,
                                    activities=b.inputs))
     return Generated(files, fus, b.warnings)
+
+
+def _linked_inputs(b: _Builder, acts: list[Activity]) -> list[Activity]:
+    """The model's extra ``inputs`` (:class:`~lca.data.service.LinkedInput`: materials,
+    transport, energy from any database of the project): for each stage that has some, an
+    activity ``<stage>-inputs`` (sub-stage "linked inputs") holding them, consumed once per
+    unit of the stage's operation, so they show on their own in contributions."""
+    by_stage: dict[str, list[Exchange]] = {}
+    for i, inp in enumerate(b.spec.inputs):
+        target = b.link(inp.activity, inp.unit, f"model.inputs[{i}].activity")
+        by_stage.setdefault(inp.stage, []).append(Exchange(
+            input=target, amount=inp.amount, formula=inp.formula, unit=inp.unit,
+            source=inp.source, comment=inp.comment or f"linked input {inp.activity.describe()}"))
+    out = []
+    for act in acts:
+        if act.code not in by_stage:
+            out.append(act)
+            continue
+        sub = Activity(code=f"{act.code}-inputs", name=f"{act.name}, linked inputs",
+                       unit=act.unit, stage=act.stage, substage="linked inputs",
+                       source=MODEL_SOURCE, exchanges=by_stage[act.code])
+        out += [act.model_copy(update={"exchanges": list(act.exchanges) + [
+            Exchange(input=sub.code, amount=1, unit=act.unit)]}), sub]
+    return out
 
 
 def _values(params) -> dict[str, float]:
@@ -723,5 +784,7 @@ def build(service: Service, known: Known) -> tuple[InventorySet, list[Functional
     gen = generate(svc.database, svc.service.kind, svc.model, svc.parameters, known,
                    service.path)
     files = [SourcedFile(service.path, f, service.digest) for f in gen.files]
+    if svc.sources:  # the service's own bibliography travels with its database
+        files[0].content = files[0].content.model_copy(update={"sources": svc.sources})
     fus = svc.functional_units or [FunctionalUnit(**fu) for fu in gen.functional_units]
     return InventorySet(files=files), fus, gen.warnings

@@ -158,7 +158,7 @@ def _grid_links(files: list[InventoryFile], known: Known
                          known.properties.get(key, {})) if key else {}
                 if props.get("energy") != "grid electricity":
                     continue
-                if props.get("basis") == "market-based":
+                if props.get("basis") in ("market-based", "linked"):  # the user's own grid: kept
                     if f"{key[0]}/{key[1]}" not in kept:
                         kept.append(f"{key[0]}/{key[1]}")
                 elif key not in grids:
@@ -302,8 +302,9 @@ def _warnings(p: Prospect, grids: list[dict], scaled: list[str], kept: list[str]
             "PUE, WUE, idle energy and the grid's water kept at present values"}]
     if kept:
         out.append({"code": "prospective-market-based-kept", "message":
-                    f"market-based electricity {', '.join(kept)} kept as stated (a contract, "
-                    "not a grid that follows the scenario)"})
+                    f"market-based or linked electricity {', '.join(kept)} kept as stated (a "
+                    "contract or the user's own Brightway activity, not a grid that follows "
+                    "the scenario)"})
     if p.doubling_years and service.file.model is None:
         out.append({"code": "prospective-efficiency-not-applied", "message":
                     "the service is written as activities (no model: block): no efficiency "
