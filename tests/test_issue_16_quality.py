@@ -205,3 +205,36 @@ def test_pedigree_spread_on_a_bounded_model_parameter_is_refused(data_dir, tmp_p
     assert (f"{path}: field 'parameters.hardware_utilisation.uncertainty': parameter "
             "'hardware_utilisation' must be in (0, 1]") in out.stderr
     assert "its distribution (lognormal, GSD 1.05)" in out.stderr
+
+
+def test_linked_foreign_database_counts_as_modelled(data_dir):
+    """activities-linked.yaml (issue 15): one request = 1 kWh of an ecoinvent-shaped market
+    (written as 3.6 MJ) + 2 g of copper, constant amounts citing an assumption source. Each
+    contribution = amount (assumed, weight 1) x the supplier's score (the foreign database,
+    modelled, weight 1): exactly half each, for every indicator."""
+    import sys
+
+    import bw2data as bd
+
+    from lca import prepared
+    from lca.bw.project import use_project
+
+    sys.path.insert(0, str(ROOT / "tests" / "data" / "links"))
+    import ecoinvent_mini as em
+
+    with use_project():
+        em.write()
+    try:
+        result = prepared.prepare(ROOT / "tests" / "data" / "links" / "activities-linked.yaml",
+                                  data_dir=data_dir, cache=False).assess()
+        for key, shares in result.evidence.items():
+            if result.indicators[key].total:
+                assert shares == pytest.approx({"measured": 0.0, "vendor-declared": 0.0,
+                                                "peer-reviewed": 0.0, "modelled": 0.5,
+                                                "assumed": 0.5}, abs=1e-9), key
+    finally:
+        prepared._PREPARED.clear()
+        with use_project():
+            for name in ("genai-service-activities-linked", em.DATABASE):
+                if name in bd.databases:
+                    del bd.databases[name]

@@ -7,14 +7,16 @@ supplier for a technosphere exchange, amount x characterisation factor for an el
 flow, over its production amount. Each contribution is attributed, like the
 pre-characterised share is traced through contributions (:mod:`lca.bw.contributions`):
 
-- an elementary flow's contribution to what its amount rests on;
+- an elementary flow's contribution to what its amount rests on (in a database genai-lca
+  did not write, such as a linked ecoinvent import, an exchange stating no evidence is
+  :data:`~lca.data.quality.FOREIGN_EVIDENCE`, modelled);
 - a technosphere exchange's contribution shared between its amount (weight w_a) and its
   supplier's score (weight 1), in proportion w_a : 1; the supplier's part is split as the
   supplier's own score is, recursively.
 
 What an amount rests on and its weight w_a: :func:`lca.data.quality.amount_evidence` (a
 formula: the numbers it reads, by elasticity, w_a = sum of elasticities; a structural link
-of amount 1: w_a = 0; otherwise the exchange's own evidence, w_a = 1). Writing M_r for the
+of amount 1 within a database: w_a = 0; otherwise the exchange's own evidence, w_a = 1). Writing M_r for the
 vector (one entry per kind) of lambda_r so attributed, the recursion is linear:
 
     p_r M_r - sum_{e of r} s_e a_e / (w_e + 1) M_{supplier(e)} = b_r,
@@ -31,7 +33,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from lca.data.quality import EVIDENCE_KINDS, ParameterScope, amount_evidence, normalised
+from lca.data.quality import EVIDENCE_KINDS, FOREIGN_EVIDENCE, ParameterScope, \
+    amount_evidence, normalised
 from lca.errors import FormulaError
 
 
@@ -45,6 +48,7 @@ def evidence_shares(demand: dict[tuple, float], methods: dict[str, tuple],
     from scipy.sparse.linalg import splu
 
     from lca.bw.compute import Factorised
+    from lca.bw.writer import DIGEST_KEY
 
     ids = {bd.get_activity(k).id: v for k, v in demand.items()}
     fac = Factorised(ids, next(iter(methods.values())))
@@ -58,6 +62,7 @@ def evidence_shares(demand: dict[tuple, float], methods: dict[str, tuple],
     techno: list[tuple[int, int, float, float, dict]] = []  # consumer, supplier, s a, w, kinds
     flows: list[tuple[int, int, float, dict]] = []          # consumer, flow row, a, kinds
     scopes = _Scopes(source_kinds)
+    ours = {name for name, meta in bd.databases.items() if DIGEST_KEY in meta}
     for (db, code), data, (idb, icode), etype in _exchanges({k[0] for k in col}):
         c = col.get((db, code))
         if c is None:
@@ -66,8 +71,12 @@ def evidence_shares(demand: dict[tuple, float], methods: dict[str, tuple],
         if etype == "production":
             production[c] = amount
             continue
-        w, kinds = amount_evidence(data, scopes.get(db, code),
-                                   source_kinds.get(data.get("source")))
+        if db in ours or data.get("evidence") is not None:
+            w, kinds = amount_evidence(data, scopes.get(db, code),
+                                       source_kinds.get(data.get("source")),
+                                       internal=idb == db)
+        else:
+            w, kinds = 1.0, {FOREIGN_EVIDENCE: 1.0}
         if etype == "biosphere":
             if (idb, icode) in row and amount:
                 flows.append((c, row[(idb, icode)], amount, kinds))

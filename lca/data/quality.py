@@ -210,6 +210,12 @@ def evidence_of(stated: str | None, *, formula: bool, source: str | None,
     return "assumed", "no source"
 
 
+#: The evidence of an exchange, stating none, of a database genai-lca did not write (an LCI
+#: database linked by the user, e.g. an ecoinvent import): its unit processes are modelled
+#: inventories, and their own data-quality fields are not read.
+FOREIGN_EVIDENCE = "modelled"
+
+
 def normalised(weights: Mapping[str, float]) -> dict[str, float]:
     """``weights`` (kind -> contribution) as shares of their sum, every kind present, in
     the order of :data:`EVIDENCE_KINDS`; all zeros when the sum is zero."""
@@ -293,14 +299,16 @@ class ParameterScope:
 
 
 def amount_evidence(exchange: Mapping, scope: ParameterScope | None,
-                    source_kind: str | None) -> tuple[float, dict[str, float]]:
+                    source_kind: str | None, *, internal: bool = False
+                    ) -> tuple[float, dict[str, float]]:
     """(weight, evidence kind -> share) of what an exchange's amount rests on.
 
     - a formula whose evidence is not stated: its leaves' evidence, each in proportion to
       the formula's elasticity to it; the weight is the sum of the elasticities (1 for a
       product of independent numbers per number);
-    - a structural link (a technosphere amount of exactly 1, no formula, no stated
-      evidence or pedigree): weight 0 - it passes its supplier's evidence through;
+    - a structural link (``internal``: to an activity of the same database; a
+      technosphere amount of exactly 1, no formula, no stated evidence or pedigree):
+      weight 0 - it passes its supplier's evidence through;
     - otherwise the exchange's own evidence (as written by the resolver, else inferred
       from ``source_kind``), weight 1.
     ``exchange`` is a Brightway exchange dict (``formula``, ``amount``, ``evidence``,
@@ -319,7 +327,7 @@ def amount_evidence(exchange: Mapping, scope: ParameterScope | None,
                 kind = scope.evidence(leaf)
                 kinds[kind] = kinds.get(kind, 0.0) + e / total
             return total, kinds
-    if (exchange.get("type") == "technosphere" and not formula and stated is None
+    if (internal and exchange.get("type") == "technosphere" and not formula and stated is None
             and "pedigree" not in exchange and exchange.get("amount") == 1):
         return 0.0, {}
     written = exchange.get("evidence") if exchange.get("evidence basis") != "formula" else None
