@@ -16,8 +16,9 @@ pre-characterised share is traced through contributions (:mod:`lca.bw.contributi
 
 What an amount rests on and its weight w_a: :func:`lca.data.quality.amount_evidence` (a
 formula: the numbers it reads, by elasticity, w_a = sum of elasticities; a structural link
-of amount 1 within a database: w_a = 0; otherwise the exchange's own evidence, w_a = 1). Writing M_r for the
-vector (one entry per kind) of lambda_r so attributed, the recursion is linear:
+of amount 1 within a database: w_a = 0; otherwise the exchange's own evidence, w_a = 1).
+Writing M_r for the vector (one entry per kind) of lambda_r so attributed, the recursion is
+linear:
 
     p_r M_r - sum_{e of r} s_e a_e / (w_e + 1) M_{supplier(e)} = b_r,
     b_r = sum_{technosphere e} s_e a_e lambda_s w_e / (w_e + 1) k_e + sum_{flows e} a_e c_e k_e
