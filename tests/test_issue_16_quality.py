@@ -64,11 +64,17 @@ def test_ciroth_2016_table_is_selectable():
     (None, False, "x", "literature", ("peer-reviewed", "source kind literature")),
     (None, False, "x", "dataset", ("measured", "source kind dataset")),
     (None, False, "x", "package", ("modelled", "source kind package")),
+    (None, False, "x", "measurement", ("measured", "source kind measurement")),
+    (None, False, "x", None, ("assumed", "no source")),
     (None, False, "genai-lca-service-model", "assumption", ("assumed", "source kind assumption")),
     (None, False, "act-gupta-2022", "dataset", ("modelled", "source act-gupta-2022")),
 ])
 def test_evidence_inference_rule(stated, formula, source, kind, expected):
-    from lca.data.quality import evidence_of
+    from lca.data.quality import SOURCE_KIND_EVIDENCE, evidence_of
+    from lca.data.sources import Source
+
+    # every source kind of the bibliography has its evidence kind
+    assert set(SOURCE_KIND_EVIDENCE) == set(Source.model_fields["kind"].annotation.__args__)
 
     assert evidence_of(stated, formula=formula, source=source, source_kind=kind) == expected
 

@@ -11,8 +11,8 @@ Evidence kinds (:data:`EVIDENCE_KINDS`): ``measured``, ``vendor-declared``,
    see :func:`lca.bw.evidence.evidence_shares`);
 3. else the source: an id in :data:`SOURCE_EVIDENCE` (sources whose kind says too little),
    then the source's ``kind`` through :data:`SOURCE_KIND_EVIDENCE` (``vendor`` ->
-   vendor-declared, ``literature`` -> peer-reviewed, ``dataset`` -> measured, ``package``
-   -> modelled, ``assumption`` -> assumed). The model's own constants cite
+   vendor-declared, ``literature`` -> peer-reviewed, ``dataset`` and ``measurement`` ->
+   measured, ``package`` -> modelled, ``assumption`` -> assumed). The model's own constants cite
    ``genai-lca-service-model`` (kind assumption) and so are ``assumed``.
 
 Pedigree (Weidema et al. 2013, section 10): five scores, 1 (best) to 5 - reliability,
@@ -60,6 +60,7 @@ SOURCE_KIND_EVIDENCE: dict[str, str] = {
     "vendor": "vendor-declared",      # datasheets, product carbon footprints
     "literature": "peer-reviewed",    # papers, reports, standards
     "dataset": "measured",            # statistics and benchmarks (grid data, ML.ENERGY)
+    "measurement": "measured",        # the user's own runs (genai-lca measure, issue 15)
     "package": "modelled",            # figures computed by a tool or method package
     "assumption": "assumed",          # our modelling choices
 }
