@@ -502,6 +502,8 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
     amount = float(Formula(unit.amount).evaluate(values))
     methods = {k: s["name"] for k, s in specs.items()}
     sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
+    evidence = _evidence_shares({(svc.database, unit.activity): amount}, methods,
+                                w.database.sources)
     provenance = _provenance(data_dir, w.database, specs)
     provenance["allocation"] = _allocation(svc)
     if (hw := _embodied_hardware(svc)) is not None:
@@ -528,7 +530,19 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
         service=svc.service.id, service_name=svc.service.name,
         functional_unit=functional_unit, indicators=indicators,
         energy_total_kwh=sol.energy_total, energy_by_stage_kwh=sol.energy_by_stage,
-        provenance=provenance, warnings=warnings, serving=serving)
+        provenance=provenance, warnings=warnings, serving=serving, evidence=evidence)
+
+
+def _evidence_shares(demand: dict, methods: dict, local: list[dict]) -> dict:
+    """Indicator -> evidence kind -> share of the total (lca.bw.evidence; issue 16);
+    ``local``: the service file's own bibliography entries."""
+    from lca.bw.evidence import evidence_shares
+    from lca.data.files import inventory_root
+    from lca.data.sources import load_sources
+
+    kinds = {k: s.kind for k, s in load_sources(inventory_root() / "SOURCES").items()}
+    kinds.update({s["id"]: s["kind"] for s in local})
+    return evidence_shares(demand, methods, kinds)
 
 
 def _contributions(w: _Written, fu: str | None, top: int):

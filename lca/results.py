@@ -7,6 +7,8 @@ The JSON shape is a contract (README "Output formats")::
      "indicators": {key: {"label", "method": [str], "unit", "total", "by_stage": {stage: v},
                           "by_activity": {foreground activity code: v}}},
      "energy_kwh": {"total", "by_stage"},
+     "evidence": {key: {"measured", "vendor-declared", "peer-reviewed", "modelled",
+                        "assumed": share of the total, adding up to 1}},
      "provenance": {"inventories": [...], "methods": [...], "versions": {...},
                     "allocation": {...}, "data_dir", "project"},
      "warnings": [{"code", "message"}]}
@@ -49,6 +51,9 @@ class AssessmentResult:
     #: The roofline serving model's figures (lca.model.serving.REPORTED): replica size,
     #: batch, step time, power, IT energy per token of each class (J/token, before PUE).
     serving: dict[str, float] = field(default_factory=dict)
+    #: Indicator -> evidence kind (measured, vendor-declared, peer-reviewed, modelled,
+    #: assumed) -> share of the total resting on it, adding up to 1 (lca.bw.evidence).
+    evidence: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """No silent NaN or inf: a non-finite total or stage is an error naming it."""
@@ -83,6 +88,7 @@ class AssessmentResult:
             "energy_kwh": {"total": self.energy_total_kwh,
                            "by_stage": self._ordered(self.energy_by_stage_kwh)},
             **({"serving": dict(self.serving)} if self.serving else {}),
+            "evidence": {k: dict(v) for k, v in self.evidence.items()},
             "provenance": self.provenance,
             "warnings": list(self.warnings),
         }
@@ -143,9 +149,13 @@ class AssessmentResult:
                  f" x '{ref.get('activity', ['', ''])[1]}'; shares by lifecycle stage")
         body = [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in lines]
         notes = [f"warning [{w['code']}]: {w['message']}" for w in self.warnings]
+        evidence = [f"evidence, {self.indicators[k].label}: " + ", ".join(
+            f"{kind} {_share(v, 1.0)}" for kind, v in shares.items())
+            for k, shares in self.evidence.items() if k in self.indicators]
         serving = ["serving (roofline): " + ", ".join(
             f"{k} = {_fmt(v)}" for k, v in self.serving.items())] if self.serving else []
         return "\n".join([title, ""] + body + ([""] + serving if serving else [])
+                         + ([""] + evidence if evidence else [])
                          + ([""] + notes if notes else []))
 
 

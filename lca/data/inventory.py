@@ -23,9 +23,10 @@ import numpy as np
 from lca.data import parse_yaml, read_text
 from pydantic import ValidationError
 
+from lca.data import quality
 from lca.data.links import ActivityInfo, Link, LinkError, resolve_link
-from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Uncertainty, \
-    check_mode
+from lca.data.schema import Activity, Exchange, InventoryFile, Parameter, Quantity, \
+    Uncertainty, check_mode
 from lca.data.sources import Source
 from lca.errors import FormulaError, InputError, Problem, UnitError
 from lca.formula import Formula
@@ -35,7 +36,7 @@ Key = tuple[str, str]
 
 _CSV_FIELDS = {"database", "activity", "type", "input", "flow", "categories", "amount",
                "formula", "unit", "source", "uncertainty", "scale", "gsd", "minimum",
-               "maximum", "comment"}
+               "maximum", "comment", "evidence", "pedigree", "basic_gsd2"}
 
 
 @dataclass
@@ -250,6 +251,11 @@ def _read_csv(path: Path, inv: InventorySet, problems: list[Problem]) -> None:
         try:
             if "amount" in row:
                 row["amount"] = _num(row["amount"])
+            if "basic_gsd2" in row:
+                row["basic_gsd2"] = _num(row["basic_gsd2"])
+            if "pedigree" in row:  # "1::2::1::3::2", as categories are joined
+                row["pedigree"] = [int(x) if x.strip().isdigit() else x
+                                   for x in row["pedigree"].split("::")]
             if "categories" in row:
                 row["categories"] = row["categories"].split("::")
             exc = Exchange.model_validate({
@@ -375,10 +381,10 @@ def _resolve_database(db: str, files: list[SourcedFile], extra, ctx: _Context
             depends |= {r["input"][0] for r in resolved} - {db}
             data[key] = _activity_dict(db, act, resolved, biosphere, f.path, ctx)
             if a_params:
-                act_params[act.code] = [_parameter_dict(p, values) for _, p in a_params]
+                act_params[act.code] = [_parameter_dict(p, values, ctx) for _, p in a_params]
     return ResolvedDatabase(
         name=db, biosphere=biosphere, data=data,
-        parameters=[_parameter_dict(p, db_values) for _, p in db_params],
+        parameters=[_parameter_dict(p, db_values, ctx) for _, p in db_params],
         activity_parameters=act_params, depends=depends,
         files=sorted(f.path for f in files),
         digest=hashlib.sha256("".join(sorted(f.digest for f in files)).encode()).hexdigest(),
@@ -585,7 +591,34 @@ def _resolve_exchange(db: str, act: Activity, path: str, index: int | None, exc:
         out["comment"] = exc.comment
     if exc.uncertainty is not None:
         out.update(_scaled_uncertainty(exc.uncertainty, float(amount), factor))
+    _quality(exc, out, ctx)
     return out
+
+
+#: The stats_arrays fields a distribution writes.
+_STATS_FIELDS = ("uncertainty type", "loc", "scale", "minimum", "maximum", "negative")
+
+
+def _quality(q: Quantity, out: dict[str, Any], ctx: _Context) -> None:
+    """Add the data-quality fields of a parameter or exchange to its Brightway dict ``out``
+    (lca.data.quality): ``evidence`` and the rule that gave it (``evidence basis``), the
+    ``pedigree`` in Brightway's form (Activity Browser shows it), its table and basic
+    GSD^2, and ``uncertainty from: pedigree`` when the lognormal is the pedigree's default
+    (none around an amount of 0: a lognormal has no spread there)."""
+    src = ctx.sources.get(out.get("source")) if out.get("source") else None
+    kind, basis = quality.evidence_of(q.evidence, formula=q.formula is not None,
+                                      source=out.get("source"),
+                                      source_kind=src.kind if src else None)
+    out.update({"evidence": kind, "evidence basis": basis})
+    if q.pedigree is not None:
+        out.update({"pedigree": q.pedigree.brightway(), "pedigree table": q.pedigree.table,
+                    "basic gsd2": q.basic_gsd2_in_force})
+    if q.spread_from_pedigree:
+        if out["amount"]:
+            out["uncertainty from"] = "pedigree"
+        else:
+            for name in _STATS_FIELDS:
+                out.pop(name, None)
 
 
 def _scaled_uncertainty(u: Uncertainty, amount: float, factor: float) -> dict:
@@ -640,7 +673,7 @@ def _activity_dict(db: str, act: Activity, exchanges: list[dict], biosphere: boo
     return data
 
 
-def _parameter_dict(p: Parameter, values: dict[str, Any]) -> dict:
+def _parameter_dict(p: Parameter, values: dict[str, Any], ctx: _Context) -> dict:
     out: dict[str, Any] = {"name": p.name, "amount": float(values.get(p.name, p.amount or 0.0))}
     if p.formula is not None:
         out["formula"] = p.formula
@@ -649,6 +682,8 @@ def _parameter_dict(p: Parameter, values: dict[str, Any]) -> dict:
             out[attr] = getattr(p, attr)
     if p.uncertainty is not None:
         out.update(p.uncertainty.stats_arrays(out["amount"]))
+    if p.evidence is not None or p.pedigree is not None:  # else inferred when read
+        _quality(p, out, ctx)
     return out
 
 

@@ -35,10 +35,12 @@ import math
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, \
-    field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, \
+    PrivateAttr, Tag, field_validator, model_validator
 
+from lca.data import quality
 from lca.data.links import Link
+from lca.data.quality import Evidence, Pedigree
 from lca.data.sources import Source
 from lca.formula import reserved_name_problem
 
@@ -116,7 +118,14 @@ def _finite(value: float | None, what: str) -> float | None:
 
 
 class Quantity(Record):
-    """Shared fields of parameters and exchanges: a value (number or formula) and its unit."""
+    """Shared fields of parameters and exchanges: a value (number or formula) and its unit.
+
+    Data quality (:mod:`lca.data.quality`): ``evidence`` (measured, vendor-declared,
+    peer-reviewed, modelled, assumed; inferred from the source when not given),
+    ``pedigree`` (five scores 1-5) and ``basic_gsd2`` (basic uncertainty as GSD^2, default
+    by exchange class); a pedigree without ``uncertainty`` gives the record a lognormal
+    (``spread_from_pedigree`` is then true), so every later check sees that distribution.
+    """
 
     amount: Number | None = None
     formula: str | None = None
@@ -124,6 +133,11 @@ class Quantity(Record):
     source: str | None = None
     uncertainty: Uncertainty | None = None
     comment: str | None = None
+    evidence: Evidence | None = None
+    pedigree: Pedigree | None = None
+    basic_gsd2: Number | None = Field(default=None, ge=1.0,
+                                      description="basic uncertainty, GSD^2 (95 % factor)")
+    _spread_from_pedigree: bool = PrivateAttr(default=False)
 
     @field_validator("amount")
     @classmethod
@@ -144,6 +158,33 @@ class Quantity(Record):
         if self.amount is None and self.formula is None:
             raise ValueError("give 'amount' (a number) or 'formula' (an expression)")
         return self
+
+    @model_validator(mode="after")
+    def pedigree_gives_spread(self):
+        """A pedigree and no distribution: lognormal with sigma^2 = basic + pedigree
+        variances (lca.data.quality.pedigree_sigma), set on the frozen record once."""
+        if self.pedigree is not None and self.uncertainty is None:
+            sigma = quality.pedigree_sigma(self.pedigree, self.basic_gsd2_in_force)
+            object.__setattr__(self, "uncertainty", Uncertainty(type="lognormal", scale=sigma))
+            self._spread_from_pedigree = True
+        return self
+
+    @property
+    def spread_from_pedigree(self) -> bool:
+        """Whether ``uncertainty`` is the pedigree's default lognormal (not stated)."""
+        return self._spread_from_pedigree
+
+    @property
+    def basic_gsd2_in_force(self) -> float:
+        """``basic_gsd2``, else the default of the record's class: a parameter, a
+        technosphere exchange, or an elementary flow given by ``flow`` and ``categories``
+        (lca.data.quality.default_basic_gsd2)."""
+        if self.basic_gsd2 is not None:
+            return self.basic_gsd2
+        flow, cats = getattr(self, "flow", None), getattr(self, "categories", None) or [""]
+        kind = None if hasattr(self, "name") else "biosphere" if flow else "technosphere"
+        return quality.default_basic_gsd2(
+            kind, flow, "natural resource" if cats[0] == "natural resource" else None)
 
 
 def check_mode(u: Uncertainty, amount: float) -> None:
