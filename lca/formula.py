@@ -114,11 +114,9 @@ class Formula:
 
     def __init__(self, text: str):
         self.text = text
-        self.tree = _parse(text)
-        self.names: frozenset[str] = frozenset(
-            n.id for n in ast.walk(self.tree)
-            if isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in CONSTANTS
-        )
+        if not isinstance(text, str):  # unhashable or not text: _parse says what is wrong
+            _parse(text)
+        self.tree, self.names = _parsed(text)
 
     def __repr__(self) -> str:
         return f"Formula({self.text!r})"
@@ -140,6 +138,17 @@ class Formula:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> tuple[ast.Expression, frozenset[str]]:
+    """The checked tree of ``text`` and the names it reads, parsed once per text: the same
+    formulas are evaluated many times (evaluate_all, evidence elasticities). The tree is
+    never modified after parsing, so sharing it is safe. An invalid text is not cached (the
+    FormulaError propagates)."""
+    tree = _parse(text)
+    return tree, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                           and n.id not in FUNCTIONS and n.id not in CONSTANTS)
+
+
 def _parse(text: str) -> ast.Expression:
     if not isinstance(text, str) or not text.strip():
         raise FormulaError(str(text), "is empty; give a number or an arithmetic expression")
@@ -258,13 +267,23 @@ def evaluate_all(formulas: Mapping[str, str | float], given: Mapping[str, Any] |
     ``formulas`` maps a name to a number or a formula over other names (of ``formulas`` or
     ``given``). Raises :class:`FormulaError` on a cycle or an unknown name.
     """
-    import networkx as nx
-
     values: dict[str, Any] = dict(given or {})
-    parsed = {k: Formula(v) for k, v in formulas.items() if isinstance(v, str)}
+    texts = tuple((k, v) for k, v in formulas.items() if isinstance(v, str))
     for k, v in formulas.items():
         if not isinstance(v, str):
             values[k] = v
+    for name, formula in _evaluation_order(texts):
+        values[name] = formula.evaluate(values)
+    return values
+
+
+@lru_cache(maxsize=256)
+def _evaluation_order(texts: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Formula], ...]:
+    """The (name, parsed formula) pairs of ``texts`` in dependency order, computed once per
+    set of formulas (the same set is evaluated again and again with other numbers)."""
+    import networkx as nx
+
+    parsed = {k: Formula(v) for k, v in texts}
     graph = nx.DiGraph()
     graph.add_nodes_from(parsed)
     for name, f in parsed.items():
@@ -274,9 +293,7 @@ def evaluate_all(formulas: Mapping[str, str | float], given: Mapping[str, Any] |
     except nx.NetworkXUnfeasible:
         cycle = " -> ".join(a for a, _ in nx.find_cycle(graph))
         raise FormulaError(cycle, "parameters refer to each other in a cycle") from None
-    for name in order:
-        values[name] = parsed[name].evaluate(values)
-    return values
+    return tuple((name, parsed[name]) for name in order)
 
 
 def extreme_input(names, uses: Mapping[str, set[str]], values: Mapping[str, Any]) -> str | None:
