@@ -1304,7 +1304,8 @@ from matplotlib.figure import Figure
 
 fig = Figure(figsize=(6, 3.5), layout="tight")
 ax = fig.add_subplot()
-ax.hist(inference_kwh * 1000, bins=np.geomspace(*np.percentile(inference_kwh * 1000, [0.5, 99.5]), 40))
+wh = inference_kwh * 1000
+ax.hist(wh, bins=np.geomspace(*np.percentile(wh, [0.5, 99.5]), 40))
 ax.set_xscale("log")
 ax.set_xlabel("inference energy, Wh per request (2,000 samples)")
 ax.set_ylabel("samples")
