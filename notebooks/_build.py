@@ -1043,21 +1043,34 @@ fig'''),
 # --------------------------------------------------------------------------- 07
 YOUR_OWN_DATA = [
     ("md", """\
-# 07 - Your own data: sources and stated figures
+# 07 - Your own data: sources, stated figures, your databases, measurements, scenarios
 
-An analyst's numbers rarely all come from the package. This notebook shows two ways to bring
-your own evidence into a service file without touching the installed package:
+An analyst's numbers rarely all come from the package. This notebook walks through the five
+ways to bring your own evidence into a service without touching the installed package:
 
 1. **`sources:`**: declare your own bibliography entries (a measurement log, a report, a
    contract) in the file and cite them like the package's.
 2. **`stated_impacts:`**: take a provider's published per-prompt (per-image, per-campaign)
    figures as they are, on their lifecycle stage, labelled as pre-characterised data, alone
-   or added to a modelled service."""),
+   or added to a modelled service.
+3. **Links to your Brightway databases**: take the grid (or a material, transport or energy
+   input) from ecoinvent or your own inventory in the project.
+4. **`measure`**: turn a CodeCarbon (NVML/Zeus, ML.ENERGY) log into the measured energy
+   model, with the run-to-run spread.
+5. **`explore`**: a scenario table (batch x grid location x accelerator) on the compiled
+   model, its Pareto front and best rows.
+
+Every part runs offline on the data directory of the first cell and writes its files into
+a temporary folder."""),
     ("md", SETUP_NOTE),
     ("code", SETUP + """
 
+import math
+import sys
 import tempfile
+import time
 
+import numpy as np
 import yaml
 
 from lca.errors import InputError
@@ -1125,7 +1138,7 @@ gemini_contrib = api.contributions(GEMINI)
 print(gemini_contrib.precharacterised_share)
 plots.flow_contributions_figure(gemini_contrib, "climate_change")"""),
     ("md", """\
-## 3. Add a stated term to a modelled service
+### A stated term added to a modelled service
 
 A stated term may sit next to the model: below, a vendor's hardware footprint per request
 is added to the reference 8B service's manufacture stage. The term is **added**; the
@@ -1151,6 +1164,185 @@ manufacture = {r.service: r.indicators["climate_change"].by_stage["manufacture"]
 manufacture"""),
     ("code", """\
 plots.stage_contributions_figure([reference, stated])"""),
+    ("md", """\
+## 3. Link to your own Brightway databases
+
+Any database of the project `genai-lca-0.1` can supply the grid, or a material, transport
+or energy input: an ecoinvent import (bw2io), or your own inventory. You would have
+ecoinvent there already. This notebook has no licence to ship it, so it writes a small
+**stand-in shaped like an ecoinvent import** (`tests/data/links/ecoinvent_mini.py`: made-up
+round figures under ecoinvent's names, locations, units and UUID codes), and removes it at
+the end of this part. With your ecoinvent, skip the next cell and use its database name."""),
+    ("code", """\
+import bw2calc as bc
+import bw2data as bd
+
+from lca.bw.project import use_project
+from lca.data.files import method_names
+
+sys.path.insert(0, str(ROOT / "tests" / "data" / "links"))
+import ecoinvent_mini  # the stand-in; not needed with a real ecoinvent
+
+DATABASE = ecoinvent_mini.DATABASE
+with use_project():  # the project genai-lca uses
+    if DATABASE not in bd.databases:
+        ecoinvent_mini.write()
+    print(DATABASE, len(bd.Database(DATABASE)), "activities")"""),
+    ("md", """\
+`api.find_activity` searches a database by name (exactly, else containing it, ignoring
+case), location and reference product. The `link` column is the shortest mapping that
+names that one activity: paste it into the service file."""),
+    ("code", """\
+found = api.find_activity(DATABASE, "market for electricity, medium voltage")
+found[["location", "reference_product", "unit", "link"]]"""),
+    ("md", """\
+The reference 8B service with its grid linked to the French medium-voltage market
+(`basis: linked`; `location: FRA` stays the site's country, for the water scarcity factor
+of on-site water). In YAML, as in `tests/data/links/chat-linked.yaml`, it reads
+`electricity: {basis: linked, location: FRA, activity: {database: ..., name: ..., location: FR}}`.
+A link that names no activity, or several, stops with an error listing the candidates."""),
+    ("code", """\
+link = found.set_index("location").loc["FR", "link"]
+linked = yaml.safe_load(REFERENCE.read_text())
+linked["service"]["id"] = "chat-8b-own-grid"
+linked["model"]["electricity"] = {"basis": "linked", "location": "FRA", "activity": link}
+own_grid = WORK / "chat-8b-own-grid.yaml"
+own_grid.write_text(yaml.safe_dump(linked, sort_keys=False))
+print(yaml.safe_dump(linked["model"]["electricity"], sort_keys=False))
+
+linked_result = api.assess(own_grid)
+linked_totals = {k: i.total for k, i in linked_result.indicators.items()}"""),
+    ("md", """\
+The service is an ordinary Brightway database, so plain bw2calc gives the same numbers:
+one LCA of the functional unit's reference flow per method."""),
+    ("code", """\
+flow = linked_result.functional_unit["reference_flow"]
+plain = {}
+with use_project():
+    demand = {bd.get_activity(tuple(flow["activity"])).id: flow["amount"]}
+    for key, spec in method_names().items():
+        lca = bc.LCA(demand, method=spec["name"])
+        lca.lci()
+        lca.lcia()
+        plain[key] = float(lca.score)
+pd.DataFrame({"genai-lca": linked_totals, "plain bw2calc": plain,
+              "unit": {k: i.unit for k, i in linked_result.indicators.items()}})"""),
+    ("code", """\
+plots.stage_contributions_figure([reference, linked_result])"""),
+    ("md", """\
+`uncertainty --background` would sample the linked database's lognormals too. The stand-in
+and the service that links to it are removed now (a real ecoinvent stays where it is:
+genai-lca never rewrites or deletes your databases)."""),
+    ("code", """\
+with use_project():
+    for name in [n for n in bd.databases if n.startswith("genai-service-chat-8b-own-grid")]:
+        del bd.databases[name]
+    del bd.databases[DATABASE]
+    left = [n for n in bd.databases if n == DATABASE or "own-grid" in n]
+print("left in the project:", left)"""),
+    ("md", """\
+## 4. Measured energy: `genai-lca measure`
+
+Measure a run of your service with CodeCarbon (or NVML/Zeus, ML.ENERGY) and the measured
+energy per request replaces the modelled one, with its run-to-run spread. Below, a real
+`OfflineEmissionsTracker` tracks three short CPU runs on this machine, a stand-in for three
+serving runs of 50 requests each (on a machine without a GPU, CodeCarbon estimates the CPU
+from its TDP and the RAM from its size)."""),
+    ("code", """\
+from codecarbon import OfflineEmissionsTracker
+
+
+def busy(seconds: float) -> float:
+    '''Keep one core busy for ``seconds`` (the stand-in workload).'''
+    x, end = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        x += math.sqrt(x + 1.0)
+    return x
+
+
+for seconds in (0.6, 0.9, 1.2):  # different lengths: a run-to-run spread
+    tracker = OfflineEmissionsTracker(country_iso_code="FRA", output_dir=str(WORK),
+                                      measure_power_secs=0.5, log_level="error",
+                                      project_name="genai-lca-07")
+    tracker.start()
+    busy(seconds)
+    tracker.stop()
+runs = pd.read_csv(WORK / "emissions.csv")
+runs[["timestamp", "duration", "energy_consumed", "cpu_energy", "gpu_energy", "ram_energy"]]"""),
+    ("md", """\
+`api.measure` (the command `genai-lca measure emissions.csv --service chat-8b-h200.yaml
+--requests 50 --gpus 1 --overlay measured.yaml`) fits the `measured` energy model's
+parameters: the mean energy per request, and a lognormal whose gsd is exp of the sample
+standard deviation of ln(energy per request). It writes them as an **overlay**, with a
+local `measurement` source naming the log and its sha256; the service file never changes."""),
+    ("code", """\
+layer = WORK / "measured.yaml"
+fit = api.measure([WORK / "emissions.csv"], REFERENCE, requests=50, gpus=1, overlay=layer)
+print(fit.summary())
+print(layer.read_text())"""),
+    ("md", """\
+`prepare(service, overlays=[...])` (the CLI: `assess --overlay`) assesses the service with
+the measurement laid over it, as its own database (`-measured`). The inference energy is
+the measured IT energy per request times the service's PUE (a CPU loop here, so far below
+the modelled GPU energy of a real request)."""),
+    ("code", """\
+measured = api.prepare(REFERENCE, overlays=[layer])
+measured_result = measured.assess()
+pd.DataFrame({r.service: r.energy_by_stage_kwh for r in (reference, measured_result)})"""),
+    ("md", """\
+The Monte Carlo samples the measured spread: the geometric standard deviation of the
+inference energy over 2,000 samples is the measured one, up to sampling error."""),
+    ("code", """\
+mc = measured.uncertainty(2000, seed=7)
+inference_kwh = mc.by_stage[:, mc.stages.index("inference"), mc.indicators.index("energy_kwh")]
+spread = {"measured gsd": fit.spreads["inference_wh_per_request"].gsd,
+          "Monte Carlo gsd": math.exp(np.std(np.log(inference_kwh), ddof=1)),
+          "Monte Carlo median, kWh": float(np.median(inference_kwh))}
+print(spread)
+
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(6, 3.5), layout="tight")
+ax = fig.add_subplot()
+wh = inference_kwh * 1000
+ax.hist(wh, bins=np.geomspace(*np.percentile(wh, [0.5, 99.5]), 40))
+ax.set_xscale("log")
+ax.set_xlabel("inference energy, Wh per request (2,000 samples)")
+ax.set_ylabel("samples")
+fig"""),
+    ("md", """\
+## 5. Scenario tables: `genai-lca explore`
+
+"Which accelerator, region and batch?" without one service file per combination: a CSV
+table, one row per scenario, with parameters of the service (`batch`, `pue`, ...) and the
+structural columns `accelerator` and `grid_location`. Each structural alternative is
+compiled once; the rows vary parameters on the compiled model. Here 2 accelerators x 2
+grids x 3 batches, 12 rows."""),
+    ("code", """\
+scenarios = pd.DataFrame([
+    {"scenario": f"{acc.split('-')[1]}-{grid}-b{batch}", "accelerator": acc,
+     "grid_location": grid, "batch": batch}
+    for acc in ("nvidia-h200-sxm-141gb", "nvidia-h100-sxm-80gb")
+    for grid in ("IRL", "FRA") for batch in (8, 32, 128)])
+table = WORK / "scenarios.csv"
+scenarios.to_csv(table, index=False)
+
+explored = api.explore(REFERENCE, table)
+print(explored.units)
+explored.frame"""),
+    ("md", """\
+The best row per indicator, and the Pareto front of climate change against water
+consumption (both minimised): the rows no other row beats on both."""),
+    ("code", """\
+explored.best"""),
+    ("code", """\
+explored.front()[["scenario", "climate_change", "water_consumption"]]"""),
+    ("code", """\
+explored.figure()"""),
+    ("md", """\
+The same from the command line: `genai-lca explore inventories/services/chat-8b-h200.yaml
+--table scenarios.csv --figure front.png`, or a full factorial with `--grid
+batch=8,32,128 --grid pue=1.1,1.3`."""),
 ]
 
 

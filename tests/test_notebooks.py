@@ -46,7 +46,12 @@ CHECKS = {
                            '"inference": climate["inference"].tolist()}',
     "07-your-own-data": '{"sources": sources["id"].tolist(), "gemini": {k: i.total for k, i '
                         'in gemini.indicators.items()}, "share": '
-                        'gemini_contrib.precharacterised_share, "manufacture": manufacture}',
+                        'gemini_contrib.precharacterised_share, "manufacture": manufacture, '
+                        '"link": link, "linked": linked_totals, "plain": plain, "left": left, '
+                        '"work": str(WORK), "fit": {p["name"]: p["amount"] for p in '
+                        'fit.parameters}, "measured": measured_result.service, '
+                        '"inference_kwh": measured_result.energy_by_stage_kwh["inference"], '
+                        '"spread": spread, "explore": _json.loads(explored.to_json())}',
 }
 
 
@@ -166,11 +171,46 @@ def _check_inference_energy(values: dict) -> None:
     assert inference[0] > 10 * inference[-1]
 
 
+def _drop_databases(*prefixes: str) -> None:
+    """Remove the project's databases whose names start with one of ``prefixes``."""
+    import bw2data as bd
+
+    from lca import prepared
+    from lca.bw.project import use_project
+
+    prepared._PREPARED.clear()
+    with use_project():
+        for name in [n for n in bd.databases if n.startswith(prefixes)]:
+            del bd.databases[name]
+
+
 def _check_your_own_data(values: dict) -> None:
-    """Notebook 07: the local source is listed; Google's stated figures come back as stored
-    (single precision), wholly pre-characterised; the stated hardware term adds its value
-    to the modelled manufacture stage (issue 15)."""
+    """Notebook 07 (issue 15), each part against the library in this process:
+
+    1. the local source is listed;
+    2. Google's stated figures come back as stored (single precision), wholly
+       pre-characterised; the stated hardware term adds its value to the modelled
+       manufacture stage;
+    3. the link found names the FR medium-voltage market of the ecoinvent-shaped stand-in;
+       the linked service, rebuilt and assessed here, gives the notebook's totals, which
+       equal the notebook's plain bw2calc; the stand-in was removed;
+    4. the measured overlay's parameters are the mean and gsd of the CodeCarbon log's energy
+       per request (read here), its inference energy that mean x PUE (float32 storage), the
+       overlay assessed here gives the same, and the Monte Carlo gsd is the measured one;
+    5. the service's own row of the scenario table equals ``assess`` of the service file, a
+       structural row equals ``assess`` of the file rewritten with that row, the best rows
+       are the minima and the Pareto flags the non-dominated rows.
+    """
+    import math
+    import sys
+    from pathlib import Path
+
     import numpy as np
+    import pandas as pd
+    import yaml
+
+    from lca.api import assess, contributions, find_activity, prepare
+    from lca.bw.project import use_project
 
     assert "acme-request-log-2026" in values["sources"]
     assert "meta-llama3-8b-model-card-2024" in values["sources"]
@@ -180,6 +220,81 @@ def _check_your_own_data(values: dict) -> None:
     added = values["manufacture"]["chat-8b-stated-hardware"] - \
         values["manufacture"]["chat-8b-h200"]
     assert added == pytest.approx(float(np.float32(1e-5)), rel=1e-9)
+
+    work = Path(values["work"])
+    reference = SERVICES / "chat-8b-h200.yaml"
+    # 3. links
+    sys.path.insert(0, str(ROOT / "tests" / "data" / "links"))
+    import ecoinvent_mini as em
+
+    assert values["left"] == []
+    assert values["link"] == {"database": em.DATABASE, "location": "FR",
+                              "name": "market for electricity, medium voltage"}
+    try:
+        with use_project():
+            em.write()
+        [code] = find_activity(em.DATABASE, values["link"]["name"], location="FR")["code"]
+        assert code == em.code("market for electricity, medium voltage", "FR", em.MV)
+        service = yaml.safe_load(reference.read_text())
+        service["service"]["id"] = "chat-8b-own-grid"
+        service["model"]["electricity"] = {"basis": "linked", "location": "FRA",
+                                           "activity": values["link"]}
+        (work / "check-own-grid.yaml").write_text(yaml.safe_dump(service))
+        mine = assess(work / "check-own-grid.yaml", cache=False)
+    finally:
+        _drop_databases("genai-service-chat-8b-own-grid", em.DATABASE)
+    for key, ind in mine.indicators.items():
+        assert values["linked"][key] == pytest.approx(ind.total, rel=1e-12), key
+        assert values["plain"][key] == pytest.approx(ind.total, rel=1e-9), key
+    assert mine.indicators["climate_change"].total > 0
+
+    # 4. measure: the CodeCarbon log the notebook wrote, 50 requests a run
+    runs = pd.read_csv(work / "emissions.csv")
+    assert len(runs) == 3 and (runs["energy_consumed"] > 0).all()
+    wh = runs["energy_consumed"].to_numpy() * 1000 / 50
+    gsd = math.exp(float(np.std(np.log(wh), ddof=1)))
+    assert values["fit"]["inference_wh_per_request"] == pytest.approx(wh.mean(), rel=1e-12)
+    assert values["fit"]["inference_energy_includes_pue"] == 0
+    assert values["spread"]["measured gsd"] == pytest.approx(gsd, rel=1e-9)
+    pue = {p["name"]: p for p in contributions(reference).parameters}["pue"]["amount"]
+    assert values["measured"] == "chat-8b-h200-measured"
+    assert values["inference_kwh"] == pytest.approx(
+        float(np.float32(wh.mean() / 1000 * pue)), rel=1e-9)
+    overlaid = prepare(reference, overlays=[work / "measured.yaml"], cache=False).assess()
+    assert overlaid.energy_by_stage_kwh["inference"] == pytest.approx(values["inference_kwh"],
+                                                                      rel=1e-12)
+    assert math.log(values["spread"]["Monte Carlo gsd"]) == pytest.approx(math.log(gsd),
+                                                                          rel=0.1)
+
+    # 5. explore: 2 accelerators x 2 grids x 3 batches
+    rows = {r["scenario"]: r for r in values["explore"]["rows"]}
+    indicators = list(values["explore"]["units"])
+    assert len(rows) == 12
+    own = assess(reference)
+    for key, ind in own.indicators.items():
+        assert rows["h200-IRL-b32"][key] == pytest.approx(ind.total, rel=1e-9), key
+    variant = yaml.safe_load(reference.read_text())
+    variant["service"]["id"] = "chat-8b-notebook-check-h100-fra"
+    variant["model"]["hardware"]["accelerator"] = "nvidia-h100-sxm-80gb"
+    variant["model"]["electricity"]["location"] = "FRA"
+    for p in variant["parameters"]:
+        if p["name"] == "batch":
+            p["amount"] = 128
+    (work / "check-h100-fra.yaml").write_text(yaml.safe_dump(variant))
+    try:
+        other = assess(work / "check-h100-fra.yaml", cache=False)
+    finally:
+        _drop_databases("genai-service-chat-8b-notebook-check")
+    for key, ind in other.indicators.items():
+        assert rows["h100-FRA-b128"][key] == pytest.approx(ind.total, rel=1e-9), key
+    for best in values["explore"]["best"]:
+        assert best["value"] == min(r[best["indicator"]] for r in rows.values())
+    x, y = values["explore"]["pareto"]
+    for r in rows.values():
+        dominated = any(o[x] <= r[x] and o[y] <= r[y] and (o[x] < r[x] or o[y] < r[y])
+                        for o in rows.values())
+        assert r["pareto"] is not dominated, r["scenario"]
+    assert set(indicators) >= {"climate_change", "water_consumption", "energy_kwh"}
 
 
 @pytest.mark.parametrize("name", list(CHECKS))
