@@ -370,6 +370,27 @@ def test_user_database_edit_invalidates_the_cached_result(mini):
         _fresh()
 
 
+def test_a_linked_database_rewritten_outside_genai_lca_is_followed(mini):
+    """Rewriting the user's database with bw2data (new activity ids, same content) leaves
+    the linked service's processed datapackage with stale ids; the next assess reprocesses
+    it instead of failing with bw2calc's NonsquareTechnosphere, and the result is the same."""
+    from lca.api import assess
+    from lca.bw.project import use_project
+
+    _fresh()
+    before = assess(CHAT, data_dir=mini, cache=False)
+    with use_project():
+        em.write()  # the user's import run again: every activity gets a new id
+    _fresh()
+    after = assess(CHAT, data_dir=mini, cache=False)
+    for k, ind in before.indicators.items():
+        assert after.indicators[k].total == pytest.approx(ind.total, rel=1e-12)
+    bw = bw2calc_scores({tuple(after.functional_unit["reference_flow"]["activity"]):
+                         after.functional_unit["reference_flow"]["amount"]})
+    assert after.indicators["climate_change"].total == pytest.approx(bw["climate_change"],
+                                                                     rel=1e-9)
+
+
 def test_setup_force_keeps_the_users_database(mini):
     from lca.api import assess, setup
     from lca.bw.project import use_project

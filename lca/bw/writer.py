@@ -59,14 +59,30 @@ def write_databases(resolved: Mapping[str, ResolvedDatabase], *, force: bool = F
     from lca.bw.project import transaction
 
     todo = [r for r in resolved.values() if force or needs_write(r)]
-    if not todo:
+    stale = [r.name for r in resolved.values() if r not in todo and _processed_too_early(r.name)]
+    if not todo and not stale:
         return []
-    with transaction(Path(bd.projects.dir), "write " + ", ".join(r.name for r in todo)):
+    what = ", ".join([r.name for r in todo] + [f"{n} (reprocess)" for n in stale])
+    with transaction(Path(bd.projects.dir), "write " + what):
         for rdb in todo:
             _write_one(rdb)
-        for name in dependants({r.name for r in todo}):
+        for name in dependants({r.name for r in todo}) + stale:
             bd.Database(name).process()
     return [r.name for r in todo]
+
+
+def _processed_too_early(name: str) -> bool:
+    """Whether database ``name`` was processed before a database it depends on: that one
+    was rewritten since (e.g. the user's own database, linked by a service, rewritten with
+    bw2data outside genai-lca), so ``name``'s processed datapackage holds stale activity
+    ids and bw2calc would find more products than activities. Reprocessing from the SQLite
+    rows, which link by (database, code), repairs it (as :func:`dependants` does)."""
+    import bw2data as bd
+
+    meta = bd.databases.get(name) or {}
+    mine = meta.get("processed") or ""
+    return any((bd.databases.get(dep) or {}).get("processed", "") > mine
+               for dep in meta.get("depends", []) if dep in bd.databases)
 
 
 def dependants(written: set[str]) -> list[str]:
