@@ -11,7 +11,8 @@ The JSON shape is a contract (README "Output formats")::
                         "assumed": share of the total, adding up to 1}},
      "provenance": {"inventories": [...], "methods": [...], "versions": {...},
                     "allocation": {...}, "data_dir", "project"},
-     "warnings": [{"code", "message"}]}
+     "warnings": [{"code", "message"}],
+     "evidence": {key: {evidence kind: share of the total}}}    # issue 16, adds up to 1
 """
 
 from __future__ import annotations
