@@ -1,5 +1,5 @@
 """Issue 16, boundary ``it-provisioned``: the optional idle-capacity term of inference
-(``serving_utilisation``, lca/model/serving.py ``IDLE_KWH``). A small service computed by
+(``serving_utilisation``, ``inference_idle_kwh_per_request`` in lca/model/genai.py). A small service computed by
 hand, a roofline reference service with the term against its own evaluated parameters, the
 domain of the parameter, the measured model (no idle term, said), and the reference
 services unchanged without it."""
@@ -199,14 +199,3 @@ def test_without_the_parameter_nothing_moves(data_dir):
             assert rec["it-provisioned"].energy_kwh == rec["it-active"].energy_kwh
             assert rec["it-provisioned"].note.startswith("no idle term: the inference model")
 
-
-def test_idle_formula_by_the_safe_evaluator():
-    """The formula as the model writes it, evaluated by lca.formula on the small service's
-    numbers (no Brightway)."""
-    from lca.formula import evaluate_all
-    from lca.model import serving
-
-    values = evaluate_all({"replica_hours_per_request": 0.001, "serving_utilisation": 0.5,
-                           "gpus_per_replica": 4, "gpus_per_server": 8, "gpu_idle_w": 100,
-                           "host_idle_w": 400, "idle": serving.IDLE_KWH})
-    assert float(values["idle"]) == pytest.approx(IDLE, rel=1e-12)

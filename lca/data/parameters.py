@@ -346,10 +346,10 @@ _SPECS: list[Spec] = [
     Spec("inference_it_kwh_per_request", ("kWh",), NON_NEGATIVE, "IT energy per request",
          "an energy", "inference", kind="derived"),
     Spec("serving_utilisation", _DIMENSIONLESS, FRACTION,
-         "share of the provisioned replica time spent serving requests (idle capacity: "
-         "elsworth-2025-google-ai-prompt, patel-2024-polca)",
+         "share of the provisioned replica time spent serving requests",
          "a share of time; 0 would divide by zero", "inference, idle capacity",
-         "optional (none: busy time only; not used by energy_model measured)"),
+         "optional, no default (idle capacity in fleets: elsworth-2025-google-ai-prompt, "
+         "patel-2024-polca); none: busy time only; not used by energy_model measured"),
     Spec("inference_active_it_kwh_per_request", ("kWh",), NON_NEGATIVE,
          "active IT energy per request (busy replica time)", "an energy",
          "inference, idle capacity", kind="derived"),

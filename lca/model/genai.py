@@ -779,23 +779,27 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
                                "term is added; include idle capacity in the measurement)"})
         energy = [("electricity", "IT equipment energy", it)]
     else:
-        from lca.model import serving
-
         if inf.energy_model == "roofline":
             replica_h = _roofline(b, inf)
         else:
             replica_h = _given_serving(b, inf)
         gpu_hours = b.derive("inference_gpu_hours_per_request",
                              f"gpus_per_replica * {replica_h}", "hour")
+        # busy replica time at serving power; idle replica time (serving_utilisation u:
+        # 1/u - 1 idle hours per busy hour) at idle power (lca/model/serving.py)
+        active_kwh = ("replica_hours_per_request * (gpus_per_replica * gpu_power_serving_w + "
+                      "gpus_per_replica / gpus_per_server * host_power_w) / 1000")
+        idle_kwh = ("replica_hours_per_request * (1 / serving_utilisation - 1) * "
+                    "(gpus_per_replica * gpu_idle_w + gpus_per_replica / gpus_per_server * "
+                    "host_idle_w) / 1000")
         if "serving_utilisation" in b.params:  # idle capacity, its own exchange
-            active = b.derive("inference_active_it_kwh_per_request", serving.ACTIVE_KWH,
-                              "kWh")
-            idle = b.derive("inference_idle_kwh_per_request", serving.IDLE_KWH, "kWh")
+            active = b.derive("inference_active_it_kwh_per_request", active_kwh, "kWh")
+            idle = b.derive("inference_idle_kwh_per_request", idle_kwh, "kWh")
             it = b.derive("inference_it_kwh_per_request", f"{active} + {idle}", "kWh")
             energy = [("electricity", "IT equipment energy", active),
                       ("idle", "idle energy", idle)]
         else:
-            it = b.derive("inference_it_kwh_per_request", serving.ACTIVE_KWH, "kWh")
+            it = b.derive("inference_it_kwh_per_request", active_kwh, "kWh")
             energy = [("electricity", "IT equipment energy", it)]
     acts = b.operation("inference", f"inference, per {per}", N.INFERENCE, "request",
                        energy, it)

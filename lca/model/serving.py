@@ -30,9 +30,11 @@ Sobol and sweeps see batch, precision and bandwidth fraction. The physics, per r
 **Idle capacity** (optional, all models but ``measured``): a service that gives
 ``serving_utilisation`` u (share of its provisioned replica time spent serving) also pays,
 per request, the ``1/u - 1`` replica-hours its replicas sit idle, at idle power
-(:data:`IDLE_KWH`): a separate "idle energy" exchange, the ``it-provisioned`` boundary's
-extra over ``it-active`` (lca/analysis/boundaries.py). Without it the model counts busy
-time only, as before.
+(:data:`IDLE_PROPERTIES`): ``inference_idle_kwh_per_request = replica_hours_per_request x
+(1/u - 1) x (gpus_per_replica x gpu_idle_w + gpus_per_replica / gpus_per_server x
+host_idle_w) / 1000``, written by lca.model.genai._inference as a separate "idle energy"
+exchange, the ``it-provisioned`` boundary's extra over ``it-active``
+(lca/analysis/boundaries.py). Without it the model counts busy time only, as before.
 
 What it leaves out (said in notebook 06 and the note of issue 13): attention FLOPs (small
 below a few thousand tokens of context), prefill-decode interference and chunking, queueing,
@@ -247,16 +249,9 @@ DEFAULTS: dict[str, tuple[float, str, str]] = {
     "kv_bytes_per_value": (2.0, "byte", "default: KV cache in 16-bit"),
 }
 
-#: Idle energy of provisioned capacity, kWh per request (``inference: serving_utilisation``):
-#: for each replica-hour serving, ``1 / serving_utilisation - 1`` replica-hours idle, at the
-#: GPUs' idle power (catalogue ``idle_w``) and the host share's idle power (server record
-#: ``nongpu_idle_w``). The counterpart of a campaign's ``<campaign>_idle_kwh``.
-IDLE_KWH = ("replica_hours_per_request * (1 / serving_utilisation - 1) * (gpus_per_replica "
-            "* gpu_idle_w + gpus_per_replica / gpus_per_server * host_idle_w) / 1000")
-#: Active IT energy per request, kWh: the replica's busy time at serving power.
-ACTIVE_KWH = ("replica_hours_per_request * (gpus_per_replica * gpu_power_serving_w + "
-              "gpus_per_replica / gpus_per_server * host_power_w) / 1000")
-#: Idle power parameters -> the catalogue property each defaults to (accelerator, server).
+#: Idle power parameters -> the catalogue property each defaults to (accelerator, server):
+#: the roofline's power formulas and the idle energy of provisioned capacity
+#: (``serving_utilisation``) read them.
 IDLE_PROPERTIES = {"gpu_idle_w": "idle_w", "host_idle_w": "nongpu_idle_w"}
 
 #: The roofline's accelerator parameters -> the catalogue property each defaults to (the
