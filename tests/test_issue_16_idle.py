@@ -1,8 +1,8 @@
 """Issue 16, boundary ``it-provisioned``: the optional idle-capacity term of inference
-(``serving_utilisation``, ``inference_idle_kwh_per_request`` in lca/model/genai.py). A small service computed by
-hand, a roofline reference service with the term against its own evaluated parameters, the
-domain of the parameter, the measured model (no idle term, said), and the reference
-services unchanged without it."""
+(``serving_utilisation``; ``inference_idle_kwh_per_request``, lca/model/genai.py). A small
+service computed by hand, a roofline reference service with the term against its own
+evaluated parameters, the domain of the parameter, the measured model (no idle term, said),
+and the reference services unchanged without it."""
 
 from __future__ import annotations
 
