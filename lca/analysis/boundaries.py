@@ -18,9 +18,13 @@ training-only service; ``E_s``: its facility electricity in the assessment)::
 ``n`` = gpus_per_replica, ``m`` = gpus_per_server, ``P_gpu`` = gpu_power_serving_w,
 ``P_host`` = host_power_w (lca/model/genai.py). The energy boundaries' carbon is their
 electricity at the location-based factor, so each multiplier compares like with like.
-Where a term does not exist the boundary says so: the inference models have no idle term
-(``hardware_utilisation`` enters the embodied share only, lca/model/serving.py), so there
-``it-provisioned`` = ``it-active``; a measured energy cannot be split into GPU and host.
+The idle term ``idle_kwh``: a campaign's ``<campaign>_idle_kwh``; for inference
+``inference_idle_kwh_per_request``, written when the service gives ``serving_utilisation``
+u (``replica_hours x (1/u - 1) x (n P_gpu,idle + n / m P_host,idle)``, lca/model/serving.py).
+Where a term does not exist the boundary says so: without ``serving_utilisation``, or with
+a measured energy, inference has no idle term (``hardware_utilisation`` enters the embodied
+share only), so there ``it-provisioned`` = ``it-active``; a measured energy cannot be split
+into GPU and host.
 
 References (bibliography ids of ``inventories/SOURCES/``)
 ----------
@@ -181,15 +185,28 @@ def gpu_share(stage: str, values: dict[str, float]) -> tuple[float | None, str]:
 
 
 def idle_share(stage: str, values: dict[str, float]) -> tuple[float, str]:
-    """Share of a stage's IT energy that is idle or provisioned capacity, and why."""
+    """Share of a stage's IT energy that is idle or provisioned capacity, and why (the
+    inference stage: ``inference_idle_kwh_per_request``, given ``serving_utilisation``)."""
     p = stage.replace("-", "_")
-    idle, it = values.get(f"{p}_idle_kwh", 0.0), values.get(f"{p}_it_kwh", 0.0)
-    if stage != INFERENCE and idle > 0 and it > 0:
-        return idle / it, ""
     if stage == INFERENCE:
+        idle = values.get("inference_idle_kwh_per_request", 0.0)
+        it = values.get("inference_it_kwh_per_request", 0.0)
+        if "inference_idle_kwh_per_request" in values:
+            share = idle / it if it > 0 else 0.0
+            return share, (f"idle replicas at serving_utilisation = "
+                           f"{values.get('serving_utilisation', float('nan')):g}: "
+                           f"{share:.1%} of IT energy")
+        if "serving_utilisation" in values:
+            return 0.0, ("no idle term: the measured energy per request is taken as it is "
+                         "(serving_utilisation is not used by energy_model measured), so "
+                         "it-provisioned = it-active")
         return 0.0, ("no idle term: the inference model counts the replica's busy time only "
-                     "(hardware_utilisation enters the embodied share), so it-provisioned = "
+                     "(hardware_utilisation enters the embodied share; give "
+                     "serving_utilisation to add idle capacity), so it-provisioned = "
                      "it-active")
+    idle, it = values.get(f"{p}_idle_kwh", 0.0), values.get(f"{p}_it_kwh", 0.0)
+    if idle > 0 and it > 0:
+        return idle / it, ""
     return 0.0, (f"no idle term: {p}_idle_kwh is not given, so it-provisioned = it-active")
 
 

@@ -148,7 +148,9 @@ def disclose(result, values: dict[str, float], rec: Reconciliation, spec=None) -
     offsite = None if stage_water is None else stage_water - (onsite or 0.0)
     if offsite is not None and abs(offsite) <= 1e-6 * abs(stage_water):
         offsite = 0.0  # the solver's rounding when the grid carries no water
-    why_idle = b["it-provisioned"].note
+    why_idle, idle_kwh = b["it-provisioned"].note, rec.parts.get("idle_kwh") or 0.0
+    if it and idle_kwh > 1e-12 * it:  # a campaign's idle kWh, or inference's idle replicas
+        why_idle = why_idle or f"IT energy with idle capacity (idle {idle_kwh / it:.1%})"
     rows = [
         ("Energy, GPU (accelerators)", "kWh", b["gpu"].energy_kwh, b["gpu"].note or
          "accelerator board energy"),

@@ -772,6 +772,12 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
                       "(pue if inference_energy_includes_pue else 1)", "kWh")
         gpu_hours = b.need("inference_gpu_hours_per_request", "embodied share per request") \
             if b.spec.boundary.embodied else None
+        if "serving_utilisation" in b.params:
+            b.warnings.append({"code": "serving-utilisation-unused", "message":
+                               "serving_utilisation is not used by energy_model: measured: "
+                               "the measured energy per request is taken as it is (no idle "
+                               "term is added; include idle capacity in the measurement)"})
+        energy = [("electricity", "IT equipment energy", it)]
     else:
         if inf.energy_model == "roofline":
             replica_h = _roofline(b, inf)
@@ -779,11 +785,24 @@ def _inference(b: _Builder, inf: Inference, infra: bool, root: list[Exchange]) -
             replica_h = _given_serving(b, inf)
         gpu_hours = b.derive("inference_gpu_hours_per_request",
                              f"gpus_per_replica * {replica_h}", "hour")
-        it = b.derive("inference_it_kwh_per_request",
-                      f"{replica_h} * (gpus_per_replica * gpu_power_serving_w + "
-                      "gpus_per_replica / gpus_per_server * host_power_w) / 1000", "kWh")
+        # busy replica time at serving power; idle replica time (serving_utilisation u:
+        # 1/u - 1 idle hours per busy hour) at idle power (lca/model/serving.py)
+        active_kwh = ("replica_hours_per_request * (gpus_per_replica * gpu_power_serving_w + "
+                      "gpus_per_replica / gpus_per_server * host_power_w) / 1000")
+        idle_kwh = ("replica_hours_per_request * (1 / serving_utilisation - 1) * "
+                    "(gpus_per_replica * gpu_idle_w + gpus_per_replica / gpus_per_server * "
+                    "host_idle_w) / 1000")
+        if "serving_utilisation" in b.params:  # idle capacity, its own exchange
+            active = b.derive("inference_active_it_kwh_per_request", active_kwh, "kWh")
+            idle = b.derive("inference_idle_kwh_per_request", idle_kwh, "kWh")
+            it = b.derive("inference_it_kwh_per_request", f"{active} + {idle}", "kWh")
+            energy = [("electricity", "IT equipment energy", active),
+                      ("idle", "idle energy", idle)]
+        else:
+            it = b.derive("inference_it_kwh_per_request", active_kwh, "kWh")
+            energy = [("electricity", "IT equipment energy", it)]
     acts = b.operation("inference", f"inference, per {per}", N.INFERENCE, "request",
-                       [("electricity", "IT equipment energy", it)], it)
+                       energy, it)
     root.append(Exchange(input="inference", amount=1, unit="request"))
     hw = b.embodied("inference-hardware", "inference", gpu_hours, "request") if gpu_hours else None
     if hw:
@@ -828,7 +847,7 @@ def _roofline(b: _Builder, inf: Inference) -> str:
                   parameters.PARAMETERS[name].unit, why)
     server = (HARDWARE_DB, N.server_code(b.spec.hardware.server)) \
         if b.spec.hardware.server else None
-    for name, prop, unit in (("host_idle_w", "nongpu_idle_w", "W"),
+    for name, prop, unit in (("host_idle_w", serving.IDLE_PROPERTIES["host_idle_w"], "W"),
                              ("host_peak_w", "nongpu_peak_w", "W"),
                              ("gpus_per_server", "accelerators_per_node", "unit")):
         if server:
@@ -876,7 +895,10 @@ def _roofline(b: _Builder, inf: Inference) -> str:
 
 def _given_serving(b: _Builder, inf: Inference) -> str:
     """The throughput and compute models: replica time from a given throughput (or time)
-    or from 2N FLOPs per token at a utilisation; GPU and host power given."""
+    or from 2N FLOPs per token at a utilisation; GPU and host power given (and their idle
+    power, from the catalogue, when the service gives ``serving_utilisation``)."""
+    from lca.model import serving
+
     acc = (HARDWARE_DB, N.accelerator_code(b.spec.hardware.accelerator))
     b.need("gpus_per_replica", f"energy_model: {inf.energy_model}")
     b.need("gpu_power_serving_w", f"energy_model: {inf.energy_model}")
@@ -887,6 +909,14 @@ def _given_serving(b: _Builder, inf: Inference) -> str:
         b.need("host_power_w", "non-GPU server power while serving")
     b.default("gpus_per_server", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
               "accelerators_per_node", "unit", "host power share per GPU")
+    if "serving_utilisation" in b.params:  # idle power of the idle replica time
+        why = "idle capacity (serving_utilisation)"
+        b.default("gpu_idle_w", acc, serving.IDLE_PROPERTIES["gpu_idle_w"], "W", why)
+        if b.spec.hardware.server:
+            b.default("host_idle_w", (HARDWARE_DB, N.server_code(b.spec.hardware.server)),
+                      serving.IDLE_PROPERTIES["host_idle_w"], "W", why)
+        else:
+            b.need("host_idle_w", f"{why}: no server named")
     if inf.energy_model == "throughput" and "replica_seconds_per_request" in b.params:
         replica_h = b.derive("replica_hours_per_request", "replica_seconds_per_request / 3600",
                              "hour")

@@ -27,10 +27,20 @@ Sobol and sweeps see batch, precision and bandwidth fraction. The physics, per r
   (GPUs x GPU power + GPUs / GPUs per server x host power), and embodied GPU-hours follow
   the same time.
 
+**Idle capacity** (optional, all models but ``measured``): a service that gives
+``serving_utilisation`` u (share of its provisioned replica time spent serving) also pays,
+per request, the ``1/u - 1`` replica-hours its replicas sit idle, at idle power
+(:data:`IDLE_PROPERTIES`): ``inference_idle_kwh_per_request = replica_hours_per_request x
+(1/u - 1) x (gpus_per_replica x gpu_idle_w + gpus_per_replica / gpus_per_server x
+host_idle_w) / 1000``, written by lca.model.genai._inference as a separate "idle energy"
+exchange, the ``it-provisioned`` boundary's extra over ``it-active``
+(lca/analysis/boundaries.py). Without it the model counts busy time only, as before.
+
 What it leaves out (said in notebook 06 and the note of issue 13): attention FLOPs (small
-below a few thousand tokens of context), prefill-decode interference and chunking, queueing
-and idle replicas (``hardware_utilisation`` covers idle time in the embodied share only),
-speculative decoding, quantised-kernel overheads, CPU offload.
+below a few thousand tokens of context), prefill-decode interference and chunking, queueing,
+idle replicas unless ``serving_utilisation`` is given (``hardware_utilisation`` covers idle
+time in the embodied share only), speculative decoding, quantised-kernel overheads, CPU
+offload.
 
 Images (``kind: image``): ``denoising_steps`` steps of ``image_flops_per_step`` each at
 ``decode_compute_fraction`` of peak (a diffusion transformer step is compute-bound), or the
@@ -239,11 +249,17 @@ DEFAULTS: dict[str, tuple[float, str, str]] = {
     "kv_bytes_per_value": (2.0, "byte", "default: KV cache in 16-bit"),
 }
 
+#: Idle power parameters -> the catalogue property each defaults to (accelerator, server):
+#: the roofline's power formulas and the idle energy of provisioned capacity
+#: (``serving_utilisation``) read them.
+IDLE_PROPERTIES = {"gpu_idle_w": "idle_w", "host_idle_w": "nongpu_idle_w"}
+
 #: The roofline's accelerator parameters -> the catalogue property each defaults to (the
 #: peak compute's property depends on the precision: :data:`PRECISIONS`).
 ACCELERATOR_PROPERTIES: dict[str, str | None] = {
     "memory_bandwidth_tb_s": "memory_bandwidth_tb_s", "peak_tflops": None,
-    "accelerator_memory_gb": "memory_gb", "gpu_tdp_w": "tdp_w", "gpu_idle_w": "idle_w"}
+    "accelerator_memory_gb": "memory_gb", "gpu_tdp_w": "tdp_w",
+    "gpu_idle_w": IDLE_PROPERTIES["gpu_idle_w"]}
 
 
 def accelerator_property(parameter: str, precision: str = "bf16") -> str:
