@@ -68,7 +68,8 @@ def _memory_l_per_cm2() -> tuple[float, float]:
     fab = _by("fab_nodes.csv", "node_key")
     ref, row = fab["7nm"], fab["14nm"]
     withdrawal = float(ref["water_withdrawal_l_per_cm2_central"]) \
-        * float(row["epa_kwh_per_cm2"]) / float(ref["epa_kwh_per_cm2"]) / float(row["default_yield"])
+        * float(row["epa_kwh_per_cm2"]) / float(ref["epa_kwh_per_cm2"]) \
+        / float(row["default_yield"])
     return withdrawal, float(row["water_consumed_fraction_central"])
 
 
