@@ -169,12 +169,22 @@ def test_gddr6_cards_list_their_memory_water_as_a_gap(project):
     assert not [e for e in l4.technosphere() if e.input["code"].startswith("memory-fab-water-")]
 
 
-def test_server_host_board_water(project):
-    """A host's mainboard (EServe's 1,925 cm2) on the TWN flow: 0.1925 m2 x 505.25 L x 15 %."""
+def test_server_host_dram_and_board_water(project):
+    """DGX H100 host: 2,048 GB DDR5 at 0.241 Gb/mm2 (TechInsights, Micron D1z) = 679.8 cm2 of
+    dies x 10.779 L/cm2 x 15 % = 1.099 m3 on the KOR flow; mainboard (EServe's 1,925 cm2)
+    0.1925 m2 x 505.25 L x 15 % = 0.0146 m3 on the TWN flow. SSD water is a listed gap."""
     import bw2data as bd
 
     host = bd.get_activity((DB, "server-nvidia-dgx-h100"))
     (board,) = [e for e in host.technosphere() if e.input["code"] == "pcb-water-TWN"]
     assert board["amount"] == pytest.approx(0.1925, rel=1e-12)
+    (dram,) = [e for e in host.technosphere() if e.input["code"] == "memory-fab-water-14nm-KOR"]
+    cm2 = 2048 * 8 / float(_by("memory_water.csv", "memory_type")["DDR5"]
+                           ["die_bit_density_gbit_per_mm2"]) / 100
+    assert dram["amount"] == pytest.approx(cm2, rel=1e-12)
+    w, frac = _memory_l_per_cm2()
+    _, flows = _inventory("server-nvidia-dgx-h100")
+    assert flows["Water, consumed, KOR"][0] == pytest.approx(cm2 * w * frac / 1000, rel=1e-6)
+    assert flows["Water, consumed, KOR"][0] == pytest.approx(1.0992, abs=1e-3)
     assert _board_m3(1925) == pytest.approx(0.1925 * 505.25 * 0.15 / 1000, rel=1e-12)
-    assert "water of host DRAM and SSD" in host["properties"]["gaps"]
+    assert "water of the SSD's NAND dies" in host["properties"]["gaps"]

@@ -23,7 +23,8 @@ and recomputes them; every exchange and parameter names its source):
   (``memory_gb x 8 / core_die_gbit``) plus one base die per stack, each of the stack outline.
 - ``pcb-water-<ISO3>`` [m2 of board] (issue 14): PCB plant water per m2 of board
   (``pcb_water.csv``), located in the board country (TWN); accelerators buy their board
-  area, server hosts their mainboard area.
+  area, server hosts their mainboard area. Hosts also buy the die area of their DRAM
+  (``dram_gb x 8 / die_bit_density``, memory_water.csv) from ``memory-fab-water-*-KOR``.
 - ``memory-*`` / ``storage-*`` [GB], ``pcb-per-layer`` [m2 x layers], ``ic-packaging`` [IC],
   ``server-component-*`` [unit]: one per row of ``memory_storage.csv`` and
   ``server_components.csv``, pre-characterised GWP100 with the low-high range as a triangular
@@ -87,6 +88,7 @@ A_TRANSPORT = "genai-lca-assumption-transport-distances"
 A_MEM_DIES = "genai-lca-assumption-memory-die-density"
 A_MEM_NODE = "genai-lca-assumption-memory-fab-node"
 A_PCB_FAB = "genai-lca-assumption-pcb-fab-location"
+A_HOST_DRAM = "genai-lca-assumption-host-dram-fab"
 
 #: Accelerators whose module geometry and masses come from another row (A_B200).
 MODULE_PROXY = {"nvidia-b200-180gb": "nvidia-h100-sxm-80gb"}
@@ -96,6 +98,8 @@ HOST_PROXY = {"nvidia-dgx-h200": "nvidia-dgx-h100", "nvidia-dgx-b200": "nvidia-d
 CPU_FAB_ISO3 = "TWN"
 #: Where printed circuit boards are made (accelerator modules and server hosts; A_PCB_FAB).
 PCB_FAB_ISO3 = "TWN"
+#: Where host DRAM (DDR4/DDR5 DIMMs) is made (servers.csv names no maker; A_HOST_DRAM).
+DRAM_FAB_ISO3 = "KOR"
 #: Code prefixes of the water-only inputs of a bottom-up accelerator (no GHG), which the
 #: vendor-PCF route keeps as they are.
 MEMORY_WATER, PCB_WATER = "memory-fab-water-", "pcb-water-"
@@ -245,7 +249,8 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
     activities += [a for iso3 in fab_iso3 for w in (False, True)
                    for a in packaging_activities(t, iso3, water_only=w)]
     activities += [electricity_water_activity(hw, iso3) for iso3 in fab_iso3]
-    memory_iso3 = sorted({r["memory_fab_iso3"] for r in t.accelerators if r["memory_fab_iso3"]})
+    memory_iso3 = sorted({r["memory_fab_iso3"] for r in t.accelerators if r["memory_fab_iso3"]}
+                         | {DRAM_FAB_ISO3})
     activities += [memory_water_activity(t, node, iso3) for iso3 in memory_iso3
                    for node in sorted({r["fab_node_key"] for r in t.memory_water.values()})]
     activities.append(pcb_water_activity(t, PCB_FAB_ISO3))
@@ -960,6 +965,23 @@ def _memory_water(t: _Tables, row: dict[str, str], p: _Params
                              f"({_first(mw['fab_node_source'])})")], None
 
 
+def _host_dram_water(t: _Tables, row: dict[str, str], p: _Params, gaps: list[str]
+                     ) -> list[Exchange]:
+    """The die area of a host's DRAM, ``dram_gb x 8 / die_bit_density`` (memory_water.csv),
+    bought from the fab water of DRAM made in ``DRAM_FAB_ISO3``."""
+    mw = t.memory_water.get(row["dram_type"])
+    density = _num(mw, "die_bit_density_gbit_per_mm2") if mw else None
+    if "dram_gb" not in p.values or density is None or mw["fab_node_key"] not in t.fab:
+        gaps.append(f"water of host DRAM ({row['dram_type'] or 'no type'}: no die density)")
+        return []
+    p.add("dram_bit_density_gbit_per_mm2", density, unit="Gb/mm2",
+          source=_first(mw["die_bit_density_source"]),
+          description=f"bit density of a {row['dram_type']} die")
+    return [Exchange(input=memory_water_code(mw["fab_node_key"], DRAM_FAB_ISO3), unit="mm2",
+                     formula="dram_gb * 8 / dram_bit_density_gbit_per_mm2", source=A_HOST_DRAM,
+                     comment=f"{row['dram_type']} die area, fab water in {DRAM_FAB_ISO3}")]
+
+
 def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
     """Package substrate, and for 2.5D packages the interposer (with its yield) and bonding,
     sized from the footprint of the dies and HBM stacks (3D-Carbon's area scaling)."""
@@ -1100,7 +1122,8 @@ def server_activity(t: _Tables, row: dict[str, str]) -> Activity:
         p.add(param, value, unit="GB", source=spec)
         exchanges.append(Exchange(input=memory[typ], formula=param, unit="GB", source=spec,
                                   comment=unit_note))
-    gaps.append("water of host DRAM and SSD (no die density, gap)")
+    exchanges += _host_dram_water(t, row, p, gaps)
+    gaps.append("water of the SSD's NAND dies (no die density, gap)")
     board = _pcb_row(t, "host-board-area")
     p.add("host_board_area_cm2", _num(board, "central"), unit="cm2",
           source=_first(board["central_source"]), description=board.get("parameter"))
