@@ -188,3 +188,24 @@ def test_server_host_dram_and_board_water(project):
     assert flows["Water, consumed, KOR"][0] == pytest.approx(1.0992, abs=1e-3)
     assert _board_m3(1925) == pytest.approx(0.1925 * 505.25 * 0.15 / 1000, rel=1e-12)
     assert "water of the SSD's NAND dies" in host["properties"]["gaps"]
+
+
+def test_missing_pcb_water_row_is_a_clear_error(tmp_path):
+    """A pcb_water.csv without its withdrawal row: InputError naming file, row and column."""
+    import shutil
+
+    from lca.data.hardware import hardware_inventory
+    from lca.errors import InputError
+
+    root = tmp_path / "inventories"
+    shutil.copytree(ROOT / "inventories" / "background", root / "background")
+    shutil.copytree(ROOT / "inventories" / "methods", root / "methods")
+    path = root / "background" / "hardware" / "pcb_water.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith("pcb-water-withdrawal,")),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        hardware_inventory(root / "background" / "hardware", root / "background" / "datacenter")
+    (problem,) = [(p.file, p.dataset, p.field, p.message) for p in exc.value.problems]
+    assert problem == (str(path), "pcb-water-withdrawal", "central",
+                       "missing row 'pcb-water-withdrawal'")

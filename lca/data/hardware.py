@@ -450,30 +450,29 @@ def pcb_water_activity(t: _Tables, iso3: str) -> Activity:
     """Water of printed circuit board manufacture per m2 of board, made in ``iso3``
     (pcb_water.csv: withdrawal per m2 and its evaporated fraction)."""
     p = _Params()
+    src = {}
     for name, row_id, unit in (("pcb_water_withdrawal_l_per_m2", "pcb-water-withdrawal", "L/m^2"),
                                ("pcb_water_consumed_fraction", "pcb-water-consumed-fraction",
                                 "dimensionless")):
         row = _pcb_row(t, row_id)
         c = _num(row, "central")
-        p.add(name, c, unit=unit, source=_first(row["central_source"]),
+        src[row_id] = _first(row["central_source"])
+        p.add(name, c, unit=unit, source=src[row_id],
               uncertainty=_triangular(c, _num(row, "low"), _num(row, "high")),
               description=row.get("parameter"))
     return Activity(
         code=f"{PCB_WATER}{iso3}",
         name=f"printed circuit board manufacture, water, {iso3}, per m2 of board",
         unit="square meter", reference_product="water of PCB manufacture", location=iso3,
-        stage=STAGE, substage="board", source=_first(_pcb_row(t, "pcb-water-withdrawal")
-                                                    ["central_source"]),
+        stage=STAGE, substage="board", source=src["pcb-water-withdrawal"],
         comment=("PCB plant water per m2 of finished board (all layers; US survey average, "
                  "range to the UK maximum), located in " + iso3 + f" ({A_PCB_FAB}). Water "
                  "only: the board's GHG is pcb-per-layer."),
         properties={"water_evaporated_flow": evaporated_flow(iso3, t.aware)},
         parameters=p.items,
         exchanges=located_water(t, iso3, "pcb_water_withdrawal_l_per_m2",
-                                "pcb_water_consumed_fraction", "",
-                                _first(_pcb_row(t, "pcb-water-withdrawal")["central_source"]),
-                                _first(_pcb_row(t, "pcb-water-consumed-fraction")
-                                       ["central_source"]), "PCB plant"))
+                                "pcb_water_consumed_fraction", "", src["pcb-water-withdrawal"],
+                                src["pcb-water-consumed-fraction"], "PCB plant"))
 
 
 def evaporated_flow(iso3: str, aware: frozenset[str] | set[str]) -> str:
