@@ -254,7 +254,9 @@ def test_mi300x_climate_score_by_hand(project):
 
 def test_a100_water_consumption_by_hand(project):
     """Fab electricity water (TWN mix) + fab evaporation (16.899 L/cm2 x 15 %), per good cm2,
-    plus the water of the packaging electricity (substrate, interposer / yield, bonding)."""
+    plus the water of the packaging electricity (substrate, interposer / yield, bonding),
+    plus (issue 14) the HBM2 dies' fab evaporation (40 x 8 / 8 + 5 = 45 dies x 92 mm2 at the
+    20nm row, KOR) and the board's (105 cm2 x 505.25 L/m2 x 15 %, TWN)."""
     acc = _row("hardware/accelerators.csv", "nvidia-a100-sxm4-40gb")
     fab = _row("hardware/fab_nodes.csv", acc["fab_node_key"], "node_key")
     y = _f(fab, "default_yield")
@@ -270,6 +272,13 @@ def test_a100_water_consumption_by_hand(project):
     kwh = (footprint * _pack("substrate-area-scale") * _pack("substrate-fcbga-epa")
            + area / yld * _pack("interposer-si-epa") + area * _pack("bonding-tcb-epa")) / 100
     expected = _f(acc, "logic_die_area_mm2") / 100 * per_cm2 + kwh * water_per_kwh / 1000
+    node = _row("hardware/fab_nodes.csv", "20nm", "node_key")
+    dram_cm2 = (_f(acc, "memory_gb") * 8 / 8 + _f(acc, "memory_stacks")) \
+        * _pack("hbm-footprint-hbm2") / 100                                   # 45 x 92 mm2
+    expected += dram_cm2 * _f(fab, "water_withdrawal_l_per_cm2_central") \
+        * _f(node, "epa_kwh_per_cm2") / _f(fab, "epa_kwh_per_cm2") \
+        * _f(node, "water_consumed_fraction_central") / _f(node, "default_yield") / 1000
+    expected += _f(acc, "board_area_cm2") / 1e4 * 505.25 * 0.15 / 1000
     assert _score("accelerator-nvidia-a100-sxm4-40gb", WATER) == pytest.approx(expected, rel=1e-6)
 
 
@@ -376,9 +385,10 @@ def test_issue_14_h100_aware_uses_the_producing_countrys_factor(project, code):
     """AWARE of the H100 SXM's manufacture = sum over its water flows to air of volume x the
     AWARE factor of the flow's country (aware_country.csv, non-agricultural,
     population-weighted), by hand from bw2calc's inventory. Its dies are made by TSMC (TWN),
-    so all its water, fab evaporation and fab and packaging grid, is Taiwanese: AWARE = WCP x
-    0.8314 = 0.1431, no longer the world-factor 1.4134. Its HBM (KOR) and board carry GHG
-    only, so no Korean water. WCP is unchanged."""
+    so its fab evaporation and fab and packaging grid water is Taiwanese, as is its board's
+    (TWN); its HBM dies' fab water is Korean (memory water, tests/test_issue_14_memory_water.py).
+    Without the memory and board water, AWARE = WCP x 0.8314 = 0.1431, no longer the
+    world-factor 1.4134, and WCP is the pre-issue-14 figure."""
     import bw2calc as bc
     import bw2data as bd
 
@@ -397,15 +407,18 @@ def test_issue_14_h100_aware_uses_the_producing_countrys_factor(project, code):
             where = flow["name"].removeprefix("Water, consumed, ") \
                 if flow["name"] != "Water" else "world"
             volumes[where] = volumes.get(where, 0.0) + by_flow[row]
-    assert set(volumes) == {"TWN"}
+    assert set(volumes) == {"TWN", "KOR"}
     assert factors["TWN"] == 0.8314
     by_hand = sum(v * factors[iso3] for iso3, v in volumes.items())
     aware = _score(code, ("genai-lca", "water scarcity", "AWARE", "m3 world-eq"))
     # rel 1e-6: the method's stored CF is 0.8314 in float32 (0.83139998, 3e-8 off)
     assert aware == pytest.approx(by_hand, rel=1e-6)
-    assert aware == pytest.approx(H100_WCP_BEFORE_ISSUE_14 * 0.8314, rel=1e-6)  # 0.14305
+    board = 296.37 / 1e4 * 505.25 * 0.15 / 1000             # pcb-water-TWN, m3
+    memory = volumes["KOR"]                                  # 45 HBM3 dies x 121 mm2
+    assert aware - memory * factors["KOR"] - board * 0.8314 == pytest.approx(
+        H100_WCP_BEFORE_ISSUE_14 * 0.8314, rel=1e-6)  # 0.14305
     assert wcp == pytest.approx(sum(volumes.values()), rel=1e-9)
-    assert wcp == pytest.approx(H100_WCP_BEFORE_ISSUE_14, rel=1e-12, abs=0)
+    assert wcp - memory - board == pytest.approx(H100_WCP_BEFORE_ISSUE_14, rel=1e-6)
     assert aware < 0.2 * 1.4134417022397587  # the world-factor result before issue 14
     assert aware != pytest.approx(wcp * 42.95, rel=0.5)
 
@@ -413,7 +426,7 @@ def test_issue_14_h100_aware_uses_the_producing_countrys_factor(project, code):
 @pytest.mark.parametrize("accelerator", ["nvidia-h100-sxm-80gb", "nvidia-b200-180gb"])
 def test_issue_14_vendor_pcf_takes_water_and_adp_from_the_bottom_up(project, accelerator):
     """GWP from the PCF (164; 284.25), water and ADP from the bottom-up model, never zero
-    (H100: 0.172 m3 consumed, 8.0e-3 kg Sb-eq)."""
+    (H100: 0.262 m3 consumed with memory and board water, 8.0e-3 kg Sb-eq)."""
     bottom_up, vendor = f"accelerator-{accelerator}", f"accelerator-{accelerator}-vendor-pcf"
     for method in (WATER, ADP):
         assert _score(vendor, method) > 0

@@ -19,6 +19,7 @@ DC = ROOT / "inventories" / "background" / "datacenter"
 SOURCES = ROOT / "inventories" / "SOURCES"
 
 HW_TABLES = ["accelerators.csv", "vendor_pcf.csv", "fab_nodes.csv", "memory_storage.csv",
+             "memory_water.csv", "pcb_water.csv",
              "server_components.csv", "metal_bom.csv", "servers.csv", "packaging.csv"]
 DC_TABLES = ["archetypes.csv", "operators.csv", "infrastructure.csv", "end_of_life.csv",
              "transport.csv"]

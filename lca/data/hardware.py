@@ -14,7 +14,17 @@ and recomputes them; every exchange and parameter names its source):
   the rest is released, so withdrawal = evaporation + release). The evaporation goes on the
   ``Water, consumed, <ISO3>`` flow of the fab country, so AWARE uses that country's factor
   (the world ``Water`` flow where aware_country.csv has none), as the fab grid's water does.
-  Memory, PCB and IC packages carry GHG only (per-GB / per-m2 factors): no water to place.
+  Memory, PCB and IC package factors carry GHG only (per-GB / per-m2); their water is in
+  the two activities below.
+- ``memory-fab-water-<node_key>-<ISO3>`` [cm2 of good DRAM die] (issue 14): the fab water of
+  the node nearest to the DRAM's half-pitch (``memory_water.csv``), withdrawal, evaporation
+  on the memory country's ``Water, consumed, <ISO3>`` flow and release, without electricity
+  or GHG (the per-GB factor holds those). An accelerator buys its HBM die area: core dies
+  (``memory_gb x 8 / core_die_gbit``) plus one base die per stack, each of the stack outline.
+- ``pcb-water-<ISO3>`` [m2 of board] (issue 14): PCB plant water per m2 of board
+  (``pcb_water.csv``), located in the board country (TWN); accelerators buy their board
+  area, server hosts their mainboard area. Hosts also buy the die area of their DRAM
+  (``dram_gb x 8 / die_bit_density``, memory_water.csv) from ``memory-fab-water-*-KOR``.
 - ``memory-*`` / ``storage-*`` [GB], ``pcb-per-layer`` [m2 x layers], ``ic-packaging`` [IC],
   ``server-component-*`` [unit]: one per row of ``memory_storage.csv`` and
   ``server_components.csv``, pre-characterised GWP100 with the low-high range as a triangular
@@ -37,7 +47,8 @@ and recomputes them; every exchange and parameter names its source):
 - ``accelerator-<id>-vendor-pcf`` [unit] where ``vendor_pcf.csv`` has a vendor total: the
   per-GPU figure on the pre-characterised flow; water and ADP from the bottom-up model
   (its fab and packaging inputs through ``water-only-*`` twins, whose electricity is
-  ``electricity-water-<ISO3>``, the grid's water without its GHG; its metals as they are).
+  ``electricity-water-<ISO3>``, the grid's water without its GHG; its memory and board water
+  and its metals as they are).
 - ``server-<id>`` [unit]: the host of a GPU node without its accelerators, or a CPU server.
 """
 
@@ -73,6 +84,11 @@ A_IC = "genai-lca-assumption-ic-package-count"
 A_CPU_FAB = "genai-lca-assumption-cpu-fab-location"
 A_HOST_METALS = "genai-lca-assumption-host-metals"
 A_TRANSPORT = "genai-lca-assumption-transport-distances"
+#: Memory and board water (inventories/SOURCES/memwater.yaml).
+A_MEM_DIES = "genai-lca-assumption-memory-die-density"
+A_MEM_NODE = "genai-lca-assumption-memory-fab-node"
+A_PCB_FAB = "genai-lca-assumption-pcb-fab-location"
+A_HOST_DRAM = "genai-lca-assumption-host-dram-fab"
 
 #: Accelerators whose module geometry and masses come from another row (A_B200).
 MODULE_PROXY = {"nvidia-b200-180gb": "nvidia-h100-sxm-80gb"}
@@ -80,6 +96,13 @@ MODULE_PROXY = {"nvidia-b200-180gb": "nvidia-h100-sxm-80gb"}
 HOST_PROXY = {"nvidia-dgx-h200": "nvidia-dgx-h100", "nvidia-dgx-b200": "nvidia-dgx-h100"}
 #: Fab location of host CPU dies (servers.csv has no foundry column; A_CPU_FAB).
 CPU_FAB_ISO3 = "TWN"
+#: Where printed circuit boards are made (accelerator modules and server hosts; A_PCB_FAB).
+PCB_FAB_ISO3 = "TWN"
+#: Where host DRAM (DDR4/DDR5 DIMMs) is made (servers.csv names no maker; A_HOST_DRAM).
+DRAM_FAB_ISO3 = "KOR"
+#: Code prefixes of the water-only inputs of a bottom-up accelerator (no GHG), which the
+#: vendor-PCF route keeps as they are.
+MEMORY_WATER, PCB_WATER = "memory-fab-water-", "pcb-water-"
 #: Host parts of metal_bom.csv used by the model.
 BOARD, HEATSINK, CASING, IT_EQUIPMENT = ("pcb-gpu-board", "heatsink", "gpu-casing",
                                          "it-equipment-de-2008")
@@ -187,6 +210,9 @@ class _Tables:
     transport: list[dict[str, str]]
     end_of_life: dict[str, dict[str, str]]
     hw: Path
+    #: memory_water.csv by memory_type, pcb_water.csv by id (issue 14: memory and board water).
+    memory_water: dict[str, dict[str, str]] = field(default_factory=dict)
+    pcb_water: dict[str, dict[str, str]] = field(default_factory=dict)
     #: ISO3 codes with an AWARE country factor (water.country_factors): water evaporated in
     #: one of them goes on its ``Water, consumed, <ISO3>`` flow, elsewhere on the world flow.
     aware: frozenset[str] = frozenset()
@@ -213,6 +239,8 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
         packaging={r["id"]: r for r in read_table(hw / "packaging.csv")},
         transport=read_table(dc / "transport.csv"),
         end_of_life={r["id"]: r for r in read_table(dc / "end_of_life.csv")},
+        memory_water={r["memory_type"]: r for r in read_table(hw / "memory_water.csv")},
+        pcb_water={r["id"]: r for r in read_table(hw / "pcb_water.csv")},
         hw=hw, aware=frozenset(country_factors(hw.parents[1])))
     fab_iso3 = sorted({r["foundry_iso3"] for r in t.accelerators} | {CPU_FAB_ISO3})
     activities = [fab_activity(t, key, iso3, water_only=w) for iso3 in fab_iso3
@@ -221,6 +249,11 @@ def hardware_inventory(hw: Path, dc: Path) -> InventoryFile:
     activities += [a for iso3 in fab_iso3 for w in (False, True)
                    for a in packaging_activities(t, iso3, water_only=w)]
     activities += [electricity_water_activity(hw, iso3) for iso3 in fab_iso3]
+    memory_iso3 = sorted({r["memory_fab_iso3"] for r in t.accelerators if r["memory_fab_iso3"]}
+                         | {DRAM_FAB_ISO3})
+    activities += [memory_water_activity(t, node, iso3) for iso3 in memory_iso3
+                   for node in sorted({r["fab_node_key"] for r in t.memory_water.values()})]
+    activities.append(pcb_water_activity(t, PCB_FAB_ISO3))
     activities += metal_production_activities(t)
     activities += [component_activity(r) for r in t.components]
     activities += metal_activities(t.metals)
@@ -324,21 +357,9 @@ def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = Fal
     water_basis = _fab_water(t, row, eq, p)
     if water_basis:
         src = _first(row["water_source"]) if "published" in water_basis else A_FAB_WATER
-        frac = _first(row["water_consumed_source"])
-        exchanges += [
-            Exchange(flow=WATER_WITHDRAWAL[0], categories=WATER_WITHDRAWAL[1], unit="L",
-                     formula="water_withdrawal_l_per_cm2 / fab_yield", source=src,
-                     comment="fab water intake (utility withdrawal)"),
-            Exchange(flow=evaporated_flow(iso3, t.aware), categories=WATER_EVAPORATED[1],
-                     unit="L", source=frac,
-                     formula="water_withdrawal_l_per_cm2 * water_consumed_fraction / fab_yield",
-                     comment=f"consumed (evaporated) share of the intake, in {iso3}"
-                     + ("" if iso3 in t.aware else " (no AWARE factor for it: world flow)")),
-            Exchange(flow=WATER_RELEASED[0], categories=WATER_RELEASED[1], unit="L",
-                     formula="water_withdrawal_l_per_cm2 * (1 - water_consumed_fraction) "
-                             "/ fab_yield",
-                     source=frac, comment="returned as treated wastewater"),
-        ]
+        exchanges += located_water(t, iso3, "water_withdrawal_l_per_cm2",
+                                   "water_consumed_fraction", " / fab_yield", src,
+                                   _first(row["water_consumed_source"]), "fab")
     return Activity(
         code=(WATER_ONLY if water_only else "") + fab_code(node_key, iso3),
         name=f"logic die fabrication, {node_key} node, {iso3} grid, per cm2 of good die"
@@ -357,6 +378,101 @@ def fab_activity(t: _Tables, node_key: str, iso3: str, *, water_only: bool = Fal
                     "water_evaporated_flow": evaporated_flow(iso3, t.aware)
                     if water_basis else None},
         parameters=p.items, exchanges=exchanges)
+
+
+def located_water(t: _Tables, iso3: str, withdrawal: str, fraction: str, per: str,
+                  source: str | None, fraction_source: str | None, what: str
+                  ) -> list[Exchange]:
+    """Withdrawal, evaporation and release (L) of a plant in ``iso3`` from the parameters
+    ``withdrawal`` and ``fraction`` (``per``: a divisor such as ``" / fab_yield"``), so that
+    withdrawal = evaporation + release; the evaporation goes on the country's own flow."""
+    return [
+        Exchange(flow=WATER_WITHDRAWAL[0], categories=WATER_WITHDRAWAL[1], unit="L",
+                 formula=f"{withdrawal}{per}", source=source,
+                 comment=f"{what} water intake (utility withdrawal)"),
+        Exchange(flow=evaporated_flow(iso3, t.aware), categories=WATER_EVAPORATED[1],
+                 unit="L", source=fraction_source,
+                 formula=f"{withdrawal} * {fraction}{per}",
+                 comment=f"consumed (evaporated) share of the intake, in {iso3}"
+                 + ("" if iso3 in t.aware else " (no AWARE factor for it: world flow)")),
+        Exchange(flow=WATER_RELEASED[0], categories=WATER_RELEASED[1], unit="L",
+                 formula=f"{withdrawal} * (1 - {fraction}){per}",
+                 source=fraction_source, comment="returned as treated wastewater"),
+    ]
+
+
+def memory_water_code(node_key: str, iso3: str) -> str:
+    return f"{MEMORY_WATER}{node_key}-{iso3}"
+
+
+def memory_water_activity(t: _Tables, node_key: str, iso3: str) -> Activity:
+    """Fab water of DRAM (HBM) per cm2 of good die, made in ``iso3``: the water of the
+    ``fab_nodes.csv`` row nearest to the DRAM's half-pitch (A_MEM_NODE), no electricity and
+    no GHG (the per-GB memory factor carries those)."""
+    row = t.fab[node_key]
+    eq = t.fab.get(row["act_equivalent_node_key"], row)
+    act = _first(eq["act_source"])
+    p = _Params()
+    p.add("epa_kwh_per_cm2", _num(eq, "epa_kwh_per_cm2"), unit="kWh/cm^2", source=act,
+          description=f"ACT EPA at {eq['node_key']}; only scales the water of a node "
+                      "without a mask count (no electricity is bought here)")
+    p.add("fab_yield", _num(eq, "default_yield"), source=act, description="fab yield (ACT default)")
+    basis = _fab_water(t, row, eq, p)
+    if not basis:
+        t.problem("fab_nodes.csv", node_key, "water_consumed_fraction_central",
+                  "no fab water for the memory node")
+    return Activity(
+        code=memory_water_code(node_key, iso3),
+        name=f"DRAM (HBM) fabrication water, {node_key}-class node, {iso3}, per cm2 of good die",
+        unit="square centimeter", reference_product="water of DRAM fabrication",
+        location=iso3, stage=STAGE, substage="memory and storage", source=A_MEM_NODE,
+        comment=(f"Fab water of the {node_key} row of fab_nodes.csv ({basis or 'gap'}) applied "
+                 "to DRAM made in " + iso3 + " (assumption: memory makers publish water per "
+                 "year, not per wafer or bit). Water only: the memory fab's electricity and "
+                 "GHG are in the per-GB factor (GHG) or not counted (their water, gap)."),
+        properties={"node_key": node_key, "water_basis": basis or None,
+                    "water_evaporated_flow": evaporated_flow(iso3, t.aware)},
+        parameters=p.items,
+        exchanges=located_water(t, iso3, "water_withdrawal_l_per_cm2", "water_consumed_fraction",
+                                " / fab_yield", A_MEM_NODE,
+                                _first(row["water_consumed_source"]), "DRAM fab"))
+
+
+def _pcb_row(t: _Tables, row_id: str) -> dict[str, str]:
+    row = t.pcb_water.get(row_id)
+    if row is None or _num(row, "central") is None:
+        t.problem("pcb_water.csv", row_id, "central", f"missing row '{row_id}'")
+        return {"central": "0", "central_source": "", "low": "", "high": ""}
+    return row
+
+
+def pcb_water_activity(t: _Tables, iso3: str) -> Activity:
+    """Water of printed circuit board manufacture per m2 of board, made in ``iso3``
+    (pcb_water.csv: withdrawal per m2 and its evaporated fraction)."""
+    p = _Params()
+    src = {}
+    for name, row_id, unit in (("pcb_water_withdrawal_l_per_m2", "pcb-water-withdrawal", "L/m^2"),
+                               ("pcb_water_consumed_fraction", "pcb-water-consumed-fraction",
+                                "dimensionless")):
+        row = _pcb_row(t, row_id)
+        c = _num(row, "central")
+        src[row_id] = _first(row["central_source"])
+        p.add(name, c, unit=unit, source=src[row_id],
+              uncertainty=_triangular(c, _num(row, "low"), _num(row, "high")),
+              description=row.get("parameter"))
+    return Activity(
+        code=f"{PCB_WATER}{iso3}",
+        name=f"printed circuit board manufacture, water, {iso3}, per m2 of board",
+        unit="square meter", reference_product="water of PCB manufacture", location=iso3,
+        stage=STAGE, substage="board", source=src["pcb-water-withdrawal"],
+        comment=("PCB plant water per m2 of finished board (all layers; US survey average, "
+                 "range to the UK maximum), located in " + iso3 + f" ({A_PCB_FAB}). Water "
+                 "only: the board's GHG is pcb-per-layer."),
+        properties={"water_evaporated_flow": evaporated_flow(iso3, t.aware)},
+        parameters=p.items,
+        exchanges=located_water(t, iso3, "pcb_water_withdrawal_l_per_m2",
+                                "pcb_water_consumed_fraction", "", src["pcb-water-withdrawal"],
+                                src["pcb-water-consumed-fraction"], "PCB plant"))
 
 
 def evaporated_flow(iso3: str, aware: frozenset[str] | set[str]) -> str:
@@ -776,6 +892,9 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
                               unit="unit", source=A_IC,
                               comment="one package per logic die and per memory stack"))
     metals, gaps = _module(t, row, p, density)
+    water, gap = _memory_water(t, row, p)
+    exchanges += water
+    gaps += [gap] if gap else []
     exchanges += _package(t, row, p)
     for name, part in (("heatsink_kg", HEATSINK), ("casing_kg", CASING)):
         if name in p.values:
@@ -788,6 +907,10 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
                                   unit="cm2", source=next(x.source for x in p.items
                                                           if x.name == "board_area_cm2"),
                                   comment="board area x layers"))
+    if "board_area_cm2" in p.values:
+        exchanges.append(Exchange(input=PCB_WATER + PCB_FAB_ISO3, formula="board_area_cm2",
+                                  unit="cm2", source=A_PCB_FAB,
+                                  comment=f"water of making the board, in {PCB_FAB_ISO3}"))
     exchanges += metals
     mass = p.values.get("total_mass_kg")
     if mass is not None:
@@ -804,12 +927,58 @@ def accelerator_activity(t: _Tables, row: dict[str, str], density: float,
                  "generation, IC packaging, package substrate and, for 2.5D packages, "
                  "interposer (with its yield) and die bonding (3D-Carbon), metal production "
                  "of heatsink and casing, PCB per m2 per layer, metals of board, heatsink and "
-                 "casing, transport over the default route. Not included: voltage regulators "
+                 "casing, transport over the default route; the water of its HBM dies "
+                 "(memory country) and of its board (board country). Not included: voltage "
+                 "regulators "
                  "and passives (other than their metals), module assembly and test beyond die "
                  "bonding, the HGX baseboard and NVSwitch share (gaps)."
                  + (f" Table notes: {row['notes']}" if row["notes"] else "")),
         properties=accelerator_properties(row, "bottom-up", gaps, mass),
         parameters=p.items, exchanges=exchanges)
+
+
+def _memory_water(t: _Tables, row: dict[str, str], p: _Params
+                  ) -> tuple[list[Exchange], str | None]:
+    """The DRAM die area of the HBM (core dies plus one base die per stack, each of the
+    stack outline: A_MEM_DIES) bought from the memory country's fab water; a gap where
+    memory_water.csv has no row for the memory type (GDDR6)."""
+    typ, iso3 = row["memory_type"], row["memory_fab_iso3"]
+    mw = t.memory_water.get(typ)
+    if mw is None or not iso3 or "memory_gb" not in p.values:
+        return [], f"memory fab water ({typ}: no die density in memory_water.csv)"
+    if mw["fab_node_key"] not in t.fab:
+        t.problem("memory_water.csv", typ, "fab_node_key",
+                  f"unknown fab node '{mw['fab_node_key']}'")
+        return [], None
+    outline, osrc = _pack(t, f"hbm-footprint-{typ.lower()}")
+    p.add("memory_core_die_gbit", _num(mw, "core_die_gbit"), unit="Gb",
+          source=_first(mw["core_die_source"]), description=f"capacity of one {typ} core die")
+    p.add("memory_die_area_mm2", outline, unit="mm2", source=A_MEM_DIES,
+          description=f"area of one {typ} die, taken as the stack outline ({osrc}; upper bound)")
+    p.add("memory_die_count", formula="memory_gb * 8 / memory_core_die_gbit + memory_stacks",
+          source=A_MEM_DIES, description="DRAM core dies for the marketed capacity plus one "
+          "base die per stack")
+    return [Exchange(input=memory_water_code(mw["fab_node_key"], iso3), unit="mm2",
+                     formula="memory_die_count * memory_die_area_mm2", source=A_MEM_DIES,
+                     comment=f"{typ} die area, fab water in {iso3} "
+                             f"({_first(mw['fab_node_source'])})")], None
+
+
+def _host_dram_water(t: _Tables, row: dict[str, str], p: _Params, gaps: list[str]
+                     ) -> list[Exchange]:
+    """The die area of a host's DRAM, ``dram_gb x 8 / die_bit_density`` (memory_water.csv),
+    bought from the fab water of DRAM made in ``DRAM_FAB_ISO3``."""
+    mw = t.memory_water.get(row["dram_type"])
+    density = _num(mw, "die_bit_density_gbit_per_mm2") if mw else None
+    if "dram_gb" not in p.values or density is None or mw["fab_node_key"] not in t.fab:
+        gaps.append(f"water of host DRAM ({row['dram_type'] or 'no type'}: no die density)")
+        return []
+    p.add("dram_bit_density_gbit_per_mm2", density, unit="Gb/mm2",
+          source=_first(mw["die_bit_density_source"]),
+          description=f"bit density of a {row['dram_type']} die")
+    return [Exchange(input=memory_water_code(mw["fab_node_key"], DRAM_FAB_ISO3), unit="mm2",
+                     formula="dram_gb * 8 / dram_bit_density_gbit_per_mm2", source=A_HOST_DRAM,
+                     comment=f"{row['dram_type']} die area, fab water in {DRAM_FAB_ISO3}")]
 
 
 def _package(t: _Tables, row: dict[str, str], p: _Params) -> list[Exchange]:
@@ -881,7 +1050,8 @@ def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], bottom_up: dict[str, Ac
     exchanges = [e.model_copy(update={"input": WATER_ONLY + e.input})
                  if e.input.startswith(twins) else e
                  for e in bu.exchanges
-                 if isinstance(e.input, str) and e.input.startswith(twins + ("metals-",))]
+                 if isinstance(e.input, str)
+                 and e.input.startswith(twins + ("metals-", MEMORY_WATER, PCB_WATER))]
     gaps = [g for g in (bu.properties.get("gaps") or "").split("; ") if g]
     gaps.append("water and ADP from the bottom-up model (a PCF gives GHG only)")
     return Activity(
@@ -894,7 +1064,7 @@ def vendor_pcf_activity(t: _Tables, pcf: dict[str, str], bottom_up: dict[str, Ac
                  f"{pcf['boundary']}. The per-GPU share carries part of the NVSwitches and "
                  "baseboard. A PCF publishes no water and no ADP: those come from the "
                  "bottom-up model (fab and packaging water through their water-only twins, "
-                 "metals of the module), never zero."),
+                 "memory and board water, metals of the module), never zero."),
         properties={**accelerator_properties(row, "vendor PCF", gaps,
                                              bu.properties.get("mass_kg")),
                     "pcf_row": pcf["id"]},
@@ -951,6 +1121,14 @@ def server_activity(t: _Tables, row: dict[str, str]) -> Activity:
         p.add(param, value, unit="GB", source=spec)
         exchanges.append(Exchange(input=memory[typ], formula=param, unit="GB", source=spec,
                                   comment=unit_note))
+    exchanges += _host_dram_water(t, row, p, gaps)
+    gaps.append("water of the SSD's NAND dies (no die density, gap)")
+    board = _pcb_row(t, "host-board-area")
+    p.add("host_board_area_cm2", _num(board, "central"), unit="cm2",
+          source=_first(board["central_source"]), description=board.get("parameter"))
+    exchanges.append(Exchange(input=PCB_WATER + PCB_FAB_ISO3, formula="host_board_area_cm2",
+                              unit="cm2", source=A_PCB_FAB,
+                              comment=f"water of making the mainboard, in {PCB_FAB_ISO3}"))
     comp_src = _first(row["host_components_source"])
     exchanges += [Exchange(input=names.SERVER_COMPONENT_PREFIX + c, amount=1, unit="unit",
                            source=comp_src) for c in HOST_COMPONENTS]
