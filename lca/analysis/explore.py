@@ -469,9 +469,9 @@ def pareto_figure(result: Exploration, *, annotate: int = 12):
     ax.scatter(front[x], front[y], s=36, facecolors="none", edgecolors="#2e3440",
                linewidths=1.4, zorder=4, label=f"Pareto front ({len(front)})")
     if len(front) <= annotate:
-        for _, r in front.iterrows():
+        for i, (_, r) in enumerate(front.iterrows()):  # neighbours alternate above/below
             ax.annotate(str(r[LABEL]), (r[x], r[y]), textcoords="offset points",
-                        xytext=(4, 4), fontsize=7)
+                        xytext=(4, 4 if i % 2 == 0 else -10), fontsize=7)
     for axis, key in (("x", x), ("y", y)):
         getattr(ax, f"set_{axis}label")(f"{result.labels[key]} [{result.units[key]}]")
         ax.ticklabel_format(axis=axis, style="sci", scilimits=(-3, 4))
