@@ -106,7 +106,9 @@ def test_reconciliation_and_disclosure_carry_the_numbers(report):
 def test_quality_interpretation_and_limitations_are_filled(report):
     _, text, result, rec, _ = report
     quality = _plain(_section(text, "quality"))
-    assert "Evidence kinds" in quality and "not recorded" in quality  # no evidence yet
+    assert "Share of each result resting on each kind of evidence" in quality
+    assert set(result.evidence) and all(kind in quality for shares in result.evidence.values()
+                                        for kind in shares)  # the result's own kinds
     interp = _plain(_section(text, "interpretation"))
     assert "the largest stage is training (56.8 %)" in interp
     assert "Monte Carlo 95 % interval of climate change" in interp
