@@ -122,3 +122,21 @@ activities:
         validate([a, b], data_dir=project)
     assert f"{b}: dataset 'lab-scale-2026': field 'sources': source id 'lab-scale-2026' is " \
            f"defined differently in {a}" in str(err.value)
+
+
+def test_a_rewritten_database_lists_its_new_sources(project, tmp_path):
+    """bw2data's register() keeps an existing database's metadata: the writer sets the
+    files and sources itself, so a service rewritten with another citation lists the new
+    one (it listed the first one before, and its provenance named stale files)."""
+    from lca.api import contributions
+
+    path = own_sources_service(tmp_path)
+    first = {s["id"]: s for s in contributions(path, data_dir=project).sources}
+    path.write_text(path.read_text().replace("mean of 300 days", "mean of 301 days"))
+    second = {s["id"]: s for s in contributions(path, data_dir=project).sources}
+    from lca.bw.project import use_project
+    from lca.bw.writer import local_sources
+
+    with use_project():
+        assert local_sources()["acme-traffic-log-2026"].notes == "mean of 301 days"
+    assert second["acme-traffic-log-2026"]["citation"] == first["acme-traffic-log-2026"]["citation"]

@@ -113,12 +113,14 @@ def _write_one(rdb: ResolvedDatabase) -> None:
     db = bd.Database(rdb.name)
     if rdb.name in bd.databases:
         _delete_parameters(rdb.name)
-    db.register(format="genai-lca", depends=sorted(rdb.depends),
-                **{"genai-lca files": rdb.files, SOURCES_KEY: rdb.sources})
+    db.register(format="genai-lca", depends=sorted(rdb.depends))
     db.write({k: _plain(v) for k, v in rdb.data.items()}, searchable=not rdb.biosphere)
     if rdb.parameters or rdb.activity_parameters:
         _write_parameters(rdb)
-    bd.databases[rdb.name][DIGEST_KEY] = rdb.digest
+    # set, not registered: bw2data's register() keeps an existing database's metadata, so
+    # a rewrite would keep the previous files and sources
+    bd.databases[rdb.name].update({DIGEST_KEY: rdb.digest, "genai-lca files": rdb.files,
+                                   SOURCES_KEY: rdb.sources})
     bd.databases.flush()
 
 
