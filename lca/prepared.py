@@ -502,8 +502,7 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
     amount = float(Formula(unit.amount).evaluate(values))
     methods = {k: s["name"] for k, s in specs.items()}
     sol = solve({(svc.database, unit.activity): amount}, methods, svc.database)
-    evidence = _evidence_shares({(svc.database, unit.activity): amount}, methods,
-                                w.database.sources)
+    evidence = _evidence_shares({(svc.database, unit.activity): amount}, methods)
     provenance = _provenance(data_dir, w.database, specs)
     provenance["allocation"] = _allocation(svc)
     if (hw := _embodied_hardware(svc)) is not None:
@@ -533,25 +532,29 @@ def _assess(w: _Written, fu: str | None, data_dir: Path):
         provenance=provenance, warnings=warnings, serving=serving, evidence=evidence)
 
 
-def _evidence_shares(demand: dict, methods: dict, local: list[dict]) -> dict:
-    """Indicator -> evidence kind -> share of the total (lca.bw.evidence; issue 16);
-    ``local``: the service file's own bibliography entries."""
+def _evidence_shares(demand: dict, methods: dict) -> dict:
+    """Indicator -> evidence kind -> share of the total (lca.bw.evidence; issue 16)."""
     from lca.bw.evidence import evidence_shares
+
+    return evidence_shares(demand, methods, {k: s.kind for k, s in _bibliography().items()})
+
+
+def _bibliography() -> dict:
+    """Source id -> :class:`~lca.data.sources.Source`: the package's bibliography and the
+    ``sources:`` of every database written in the current project (issue 15)."""
+    from lca.bw.writer import local_sources
     from lca.data.files import inventory_root
     from lca.data.sources import load_sources
 
-    kinds = {k: s.kind for k, s in load_sources(inventory_root() / "SOURCES").items()}
-    kinds.update({s["id"]: s["kind"] for s in local})
-    return evidence_shares(demand, methods, kinds)
+    return {**local_sources(), **load_sources(inventory_root() / "SOURCES")}
 
 
 def _contributions(w: _Written, fu: str | None, top: int):
     import dataclasses
 
     from lca.bw import contributions as contrib
-    from lca.data.files import inventory_root, method_names
+    from lca.data.files import method_names
     from lca.data.service import select_unit
-    from lca.data.sources import load_sources
     from lca.formula import Formula
 
     unit = select_unit(w.units, fu)
@@ -564,9 +567,7 @@ def _contributions(w: _Written, fu: str | None, top: int):
     for p in params:
         if p["source"]:
             uses[p["source"]] = uses.get(p["source"], 0) + 1
-    from lca.bw.writer import local_sources
-
-    known = {**local_sources(), **load_sources(inventory_root() / "SOURCES")}
+    known = _bibliography()
     fields = ("citation", "year", "licence", "url", "kind")
     sources = [{"id": sid, **({k: getattr(known[sid], k) for k in fields} if sid in known
                               else {"citation": "(not in the bibliography)"}), "uses": n}

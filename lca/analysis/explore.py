@@ -199,19 +199,6 @@ def check_columns(model, scenarios: Scenarios) -> None:
         raise InputError(problems)
 
 
-def _inside(domain, v: np.ndarray) -> np.ndarray:
-    """Vectorised :meth:`lca.data.parameters.Domain.contains`."""
-    ok = np.isfinite(v)
-    if domain.flag:
-        return ok & ((v == 0.0) | (v == 1.0))
-    if domain.integer:
-        ok &= v == np.round(v)
-    with np.errstate(invalid="ignore"):
-        ok &= (v > domain.low) if domain.low_open else (v >= domain.low)
-        ok &= (v < domain.high) if domain.high_open else (v <= domain.high)
-    return ok
-
-
 def check_given(scenarios: Scenarios,
                 bounds: Mapping[str, tuple[float | None, float | None]] | None = None) -> None:
     """The table's values lie in each parameter's physical domain and the service file's
@@ -224,7 +211,7 @@ def check_given(scenarios: Scenarios,
     for name, v in scenarios.parameters.items():
         spec = PARAMETERS.get(name)
         if spec is not None and spec.kind != "derived":
-            bad = ~_inside(spec.domain, v)
+            bad = ~spec.domain.contains(v)
             if bad.any():
                 problems.append(_out_of_domain(spec, v, bad, scenarios, every, ""))
                 continue
@@ -256,7 +243,7 @@ def check_derived(values: Mapping[str, np.ndarray], scenarios: Scenarios, rows: 
         v = values.get(spec.name)
         if v is None or spec.name in scenarios.parameters or v.strides == (0,):
             continue  # given (checked before) or as in the service file (checked when built)
-        bad = ~_inside(spec.domain, v)
+        bad = ~spec.domain.contains(v)
         if bad.any():
             problems.append(_out_of_domain(spec, v, bad, scenarios, rows, variant))
     if problems:

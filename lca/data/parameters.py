@@ -44,16 +44,22 @@ class Domain:
     integer: bool = False
     flag: bool = False
 
-    def contains(self, value: float) -> bool:
-        if not math.isfinite(value):
-            return False
+    def contains(self, value):
+        """Whether ``value`` is admissible: a bool for a number, elementwise for an array
+        (scenario tables check whole columns, lca.analysis.explore)."""
+        import numpy as np
+
+        v = np.asarray(value, dtype=float)
+        ok = np.isfinite(v)
         if self.flag:
-            return value in (0.0, 1.0)
-        if self.integer and value != round(value):
-            return False
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return above and below
+            ok &= (v == 0.0) | (v == 1.0)
+        else:
+            with np.errstate(invalid="ignore"):
+                if self.integer:
+                    ok &= v == np.round(v)
+                ok &= (v > self.low) if self.low_open else (v >= self.low)
+                ok &= (v < self.high) if self.high_open else (v <= self.high)
+        return bool(ok) if ok.ndim == 0 else ok
 
     def holds(self, support: tuple[float, float]) -> bool:
         """A distribution with this (closed) support draws only admissible values. An open
