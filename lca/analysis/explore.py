@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from lca.analysis import check_finite_frame
+from lca.analysis.uncertainty import CHUNK  # rows evaluated at once: the Monte Carlo's chunk
 from lca.errors import FormulaError, InputError, Problem
 
 #: The optional label column of a scenario table.
@@ -42,8 +43,6 @@ STRUCTURAL = {"accelerator": "model.hardware.accelerator",
               "grid_location": "model.electricity.location"}
 #: The pair of indicators whose Pareto front is flagged by default.
 DEFAULT_PARETO = ("climate_change", "water_consumption")
-#: Rows evaluated at once (the Monte Carlo's chunk, lca.analysis.uncertainty.CHUNK).
-CHUNK = 50_000
 #: Unit of the compiled model's energy indicator (facility grid electricity).
 ENERGY_UNIT = "kWh"
 
